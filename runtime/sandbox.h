@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ward's mandatory sandbox: a seccomp baseline that always applies with the spec's own profile
+ * stacked on top, and Landlock derived from the spec. The filters are compiled (or taken from the
+ * cache) by ward before the container's init is cloned, and loaded by the init as its last step.
+ */
+#ifndef WARD_RUNTIME_SANDBOX_H
+#define WARD_RUNTIME_SANDBOX_H
+
+#include "spec/config.h"
+#include "spec/hostconf.h"
+
+typedef struct sandbox_seccomp sandbox_seccomp;
+
+/*
+ * Compile the baseline (relaxed only by hc) and the spec's linux.seccomp (if any) into BPF.
+ * cache_dir (may be NULL) holds compiled filters keyed by profile hash, arch and kernel.
+ */
+int sandbox_seccomp_prepare(const spec_config *cfg, const ward_hostconf *hc, const char *cache_dir,
+                            sandbox_seccomp **out, ward_err *err);
+
+/*
+ * In the init, after every other step: load the baseline then the spec's filter. *notify_fd gets
+ * the SCMP_ACT_NOTIFY listener fd when the spec asks for one, else -1.
+ */
+int sandbox_seccomp_load(const sandbox_seccomp *s, int *notify_fd, ward_err *err);
+
+/* JSON object for state.json: {"baseline":"sha256:..","spec":"sha256:..|null",...}; malloc'ed. */
+int sandbox_seccomp_describe(const sandbox_seccomp *s, char **json, ward_err *err);
+
+void sandbox_seccomp_free(sandbox_seccomp *s);
+
+/*
+ * Send the seccomp notify fd to linux.seccomp.listenerPath with the container state, as the
+ * runtime-spec says (SCM_RIGHTS plus the seccomp state JSON). Runs in ward, not in the container.
+ */
+int sandbox_seccomp_send_listener(const spec_config *cfg, const char *oci_state_json, pid_t pid,
+                                  int notify_fd, ward_err *err);
+
+/*
+ * In the init, after pivot_root and before seccomp: the Landlock ruleset derived from the spec,
+ * best effort by ABI. *report_json (malloc'ed) says what was enforced: {"abi":N,"fs":[...],...}.
+ */
+int sandbox_landlock_apply(const spec_config *cfg, const ward_hostconf *hc, char **report_json,
+                           ward_err *err);
+
+/* What this host supports, for `ward features`: JSON object, malloc'ed. */
+int sandbox_host_features_json(char **json, ward_err *err);
+
+#endif

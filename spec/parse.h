@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Parsing and serialising the OCI documents ward reads from outside. Every function here treats
+ * its input as hostile: type errors, out-of-range numbers and malformed JSON give an error that
+ * names the JSON path ("process.args: must be a non-empty array") or, for malformed JSON, the line
+ * and column ("line 3, column 7: ..."). Callers prefix the document name ("config.json: ").
+ */
+#ifndef WARD_SPEC_PARSE_H
+#define WARD_SPEC_PARSE_H
+
+#include "spec/config.h"
+
+/* Parse config.json text into a model (not yet validated). */
+int spec_config_parse(const char *json, size_t len, spec_config **out, ward_err *err);
+
+/* Read <path> (at most 16 MiB), parse and validate it; errors are prefixed with "config.json: ". */
+int spec_config_load(const char *path, spec_config **out, ward_err *err);
+
+/* Check every rule of the runtime-spec and ward's stricter ones; names the path and the rule. */
+int spec_config_validate(const spec_config *c, ward_err *err);
+
+/* Serialise the model back to JSON (valid configs round-trip). *out is malloc'ed, NUL-terminated. */
+int spec_config_to_json(const spec_config *c, char **out, size_t *len, ward_err *err);
+
+/* A runtime-spec Process object on its own (`ward exec --process FILE`), parsed and validated. */
+int spec_process_parse(const char *json, size_t len, spec_process **out, ward_err *err);
+int spec_process_validate(const spec_process *p, const char *path_prefix, ward_err *err);
+
+/* A LinuxResources object on its own (`ward update --resources FILE`), parsed and validated. */
+int spec_resources_parse(const char *json, size_t len, spec_resources **out, ward_err *err);
+
+/* The default config.json of `ward spec` (like `runc spec`), rootless variant with userns. */
+int spec_default_config_json(bool rootless, char **out, ward_err *err);
+
+/* Read a whole file (at most max bytes) into a NUL-terminated buffer. */
+int spec_read_file(const char *path, size_t max, char **out, size_t *len, ward_err *err);
+
+#endif
