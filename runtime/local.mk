@@ -2,11 +2,30 @@
 noinst_LIBRARIES += libwardrt.a
 libwardrt_a_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS) $(CAP_CFLAGS) $(YAJL_CFLAGS)
 libwardrt_a_SOURCES = \
+	runtime/caps.c \
 	runtime/cgroup.h \
+	runtime/console.c runtime/console.h \
+	runtime/container.h \
+	runtime/create.c \
+	runtime/hooks.c runtime/hooks.h \
+	runtime/init.c runtime/init.h \
+	runtime/log.c runtime/log.h \
+	runtime/namespaces.c runtime/namespaces.h \
+	runtime/ops.c \
+	runtime/process_setup.c runtime/process_setup.h \
 	runtime/rootfs.h \
-	runtime/sandbox.h
+	runtime/sandbox.h \
+	runtime/signals.c runtime/signals.h \
+	runtime/state_store.c runtime/state_store.h \
+	runtime/sync.c runtime/sync.h \
+	runtime/sysctl.c runtime/sysctl.h
 
 bin_PROGRAMS += ward
-ward_SOURCES = runtime/main.c
+ward_SOURCES = \
+	runtime/cli.h \
+	runtime/cli_info.c \
+	runtime/cli_lifecycle.c \
+	runtime/cli_manage.c \
+	runtime/main.c
 ward_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 ward_LDADD = libwardrt.a libwardspec.a $(SECCOMP_LIBS) $(CAP_LIBS) $(YAJL_LIBS)

@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * `create`, ward's side: validate everything, make the state dir and cgroup, compile the sandbox,
+ * clone the init into its namespaces (one clone3), then answer its requests until it is ready.
+ * Any failure tears down what was made: no state dir, cgroup or process is left behind.
+ */
+#include "config.h"
+
+#include "runtime/cgroup.h"
+#include "runtime/console.h"
+#include "runtime/container.h"
+#include "runtime/hooks.h"
+#include "runtime/init.h"
+#include "runtime/log.h"
+#include "runtime/state_store.h"
+#include "runtime/sync.h"
+#include "runtime/sysctl.h"
+#include "spec/cleanup.h"
+#include "spec/parse.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct create_job {
+    const ward_ctx *ctx;
+    const create_opts *o;
+    spec_config *cfg;
+    char bundle[PATH_MAX];
+    char rootfs[PATH_MAX];
+    int dirfd;
+    ward_cgroup cg;
+    bool cg_made;
+    ns_plan ns;
+    sandbox_seccomp *seccomp;
+    int fifo_fd;
+    int sock[2];
+    pid_t pid;
+    spec_state st;
+} create_job;
+
+static int resolve_paths(create_job *j, ward_err *err)
+{
+    char path[PATH_MAX];
+    const char *bundle = j->o->bundle ? j->o->bundle : ".";
+    if (realpath(bundle, j->bundle) == NULL)
+        return ward_fail_errno(err, errno, "bundle %s", bundle);
+    if (j->cfg->root.path[0] == '/')
+        snprintf(path, sizeof(path), "%s", j->cfg->root.path);
+    else if (snprintf(path, sizeof(path), "%s/%s", j->bundle, j->cfg->root.path) >= PATH_MAX)
+        return ward_fail(err, "config.json: root.path: too long");
+    if (realpath(path, j->rootfs) == NULL)
+        return ward_fail_errno(err, errno, "config.json: root.path: %s", path);
+    return 0;
+}
+
+static int load_config(create_job *j, ward_err *err)
+{
+    char path[PATH_MAX + 16];
+    const char *bundle = j->o->bundle ? j->o->bundle : ".";
+    snprintf(path, sizeof(path), "%s/config.json", bundle);
+    if (spec_config_load(path, &j->cfg, err) < 0)
+        return -1;
+    if (!j->cfg->has_process)
+        return ward_fail(err, "config.json: process: required to create a container");
+    if (spec_find_namespace(j->cfg, SPEC_NS_MOUNT) == NULL)
+        return ward_fail(err, "config.json: linux.namespaces: ward requires a mount namespace");
+    if (j->cfg->process.terminal && j->o->console_socket == NULL)
+        return ward_fail(err, "config.json: process.terminal is true: --console-socket is "
+                              "required to receive the terminal");
+    if (sysctl_validate(j->cfg, err) < 0)
+        return ward_err_prefix(err, "config.json");
+    return resolve_paths(j, err);
+}
+
+static void now_rfc3339(char *buf, size_t len)
+{
+    struct timespec ts;
+    struct tm tm;
+    size_t n;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
+}
+
+static int init_state(create_job *j, ward_err *err)
+{
+    char created[64], owner[16];
+    now_rfc3339(created, sizeof(created));
+    snprintf(owner, sizeof(owner), "%u", (unsigned)getuid());
+    j->st.oci_version = strdup(WARD_OCI_VERSION);
+    j->st.id = strdup(j->o->id);
+    j->st.status = SPEC_STATUS_CREATING;
+    j->st.bundle = strdup(j->bundle);
+    j->st.rootfs = strdup(j->rootfs);
+    j->st.created = strdup(created);
+    j->st.owner = strdup(owner);
+    j->st.annotations = j->cfg->annotations; /* borrowed: cleared before free */
+    if (!j->st.oci_version || !j->st.id || !j->st.bundle || !j->st.rootfs || !j->st.created ||
+        !j->st.owner)
+        return ward_fail_errno(err, ENOMEM, "state");
+    return 0;
+}
+
+static int save_config_copy(create_job *j, ward_err *err)
+{
+    cleanup_free char *json = NULL;
+    size_t len;
+    if (spec_config_to_json(j->cfg, &json, &len, err) < 0)
+        return -1;
+    return state_write_file(j->dirfd, "config.json", json, len, 0600, err);
+}
+
+static int make_cgroup(create_job *j, ward_err *err)
+{
+    if (cgroup_create(&j->cg, j->o->id, j->cfg, err) < 0)
+        return -1;
+    j->cg_made = true;
+    j->st.cgroup_path = strdup(j->cg.path);
+    j->st.cgroup_mode = strdup(cgroup_mode_name(j->cg.mode));
+    if (!j->st.cgroup_path || !j->st.cgroup_mode)
+        return ward_fail_errno(err, ENOMEM, "state");
+    return state_write(j->dirfd, &j->st, err);
+}
+
+static int make_fifo(create_job *j, ward_err *err)
+{
+    if (mkfifoat(j->dirfd, "exec.fifo", 0600) < 0)
+        return ward_fail_errno(err, errno, "create exec.fifo");
+    j->fifo_fd = openat(j->dirfd, "exec.fifo", O_PATH | O_CLOEXEC);
+    if (j->fifo_fd < 0)
+        return ward_fail_errno(err, errno, "open exec.fifo");
+    return 0;
+}
+
+static pid_t clone_init(create_job *j, ward_err *err)
+{
+    struct clone_args ca = {.flags = (uint64_t)j->ns.clone_flags, .exit_signal = SIGCHLD};
+    cleanup_close int cgfd = cgroup_open_dir_fd(&j->cg, err);
+    pid_t parent = getpid();
+    pid_t pid;
+    if (cgfd >= 0) {
+        ca.flags |= CLONE_INTO_CGROUP;
+        ca.cgroup = (uint64_t)cgfd;
+    }
+    pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+    if (pid < 0)
+        return ward_fail_errno(err, errno, "clone3 the container init");
+    if (pid == 0) {
+        init_args a = {.cfg = j->cfg, .hc = &j->ctx->hc, .rootfs = j->rootfs, .ns = &j->ns,
+                       .seccomp = j->seccomp, .no_pivot = j->o->no_pivot,
+                       .console = j->cfg->process.terminal, .preserve_fds = j->o->preserve_fds,
+                       .sync_fd = j->sock[1], .fifo_fd = j->fifo_fd, .parent = parent};
+        /* the state dir fd carries create's flock: the init must not keep it */
+        close(j->dirfd);
+        close(j->sock[0]);
+        init_main(&a);
+    }
+    return pid;
+}
+
+static int oci_state(create_job *j, char **json, ward_err *err)
+{
+    size_t len;
+    return spec_state_to_oci_json(&j->st, json, &len, err);
+}
+
+static int run_create_hooks(create_job *j, ward_err *err)
+{
+    cleanup_free char *json = NULL;
+    if (!j->cfg->has_hooks)
+        return 0;
+    if (oci_state(j, &json, err) < 0)
+        return -1;
+    /* prestart (deprecated) runs at the same point as createRuntime, as runc does */
+    if (hooks_run(&j->cfg->hooks.prestart, "prestart", json, false, err) < 0 ||
+        hooks_run(&j->cfg->hooks.create_runtime, "createRuntime", json, false, err) < 0)
+        return -1;
+    return 0;
+}
+
+static int forward_seccomp_fd(create_job *j, int fd, ward_err *err)
+{
+    cleanup_free char *json = NULL;
+    if (oci_state(j, &json, err) < 0)
+        return -1;
+    return sandbox_seccomp_send_listener(j->cfg, json, j->pid, fd, err);
+}
+
+/* Serve the init's requests until it reports ready. */
+static int converse(create_job *j, ward_err *err)
+{
+    sync_msg m;
+    for (;;) {
+        int fd = -1, rc = 0;
+        if (sync_recv(j->sock[0], &m, &fd, err) < 0)
+            return -1;
+        switch (m.type) {
+        case SYNC_ERROR:
+            err->errnum = m.errnum;
+            snprintf(err->msg, sizeof(err->msg), "%s", m.data);
+            return -1;
+        case SYNC_RUNTIME_HOOKS:
+            rc = run_create_hooks(j, err);
+            if (rc == 0)
+                rc = sync_send(j->sock[0], SYNC_HOOKS_DONE, NULL, 0, -1, err);
+            break;
+        case SYNC_CONSOLE:
+            rc = console_send_to_socket(j->o->console_socket, fd, err);
+            break;
+        case SYNC_SECCOMP_NOTIFY:
+            rc = forward_seccomp_fd(j, fd, err);
+            break;
+        case SYNC_READY:
+            j->st.protections_json = strdup(m.data);
+            return j->st.protections_json ? 0 : ward_fail_errno(err, ENOMEM, "state");
+        default:
+            rc = ward_fail(err, "unexpected message %u from container init", m.type);
+        }
+        if (fd >= 0)
+            close(fd);
+        if (rc < 0)
+            return -1;
+    }
+}
+
+static int start_init(create_job *j, ward_err *err)
+{
+    cleanup_free char *json = NULL;
+    bool zombie;
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, j->sock) < 0)
+        return ward_fail_errno(err, errno, "socketpair");
+    if (ns_prepare_parent(j->cfg, &j->ns, err) < 0)
+        return -1;
+    j->pid = clone_init(j, err);
+    close(j->sock[1]);
+    j->sock[1] = -1;
+    if (j->pid < 0)
+        return -1;
+    j->st.pid = j->pid;
+    j->st.init_start_time = proc_start_time(j->pid, &zombie);
+    if (state_write(j->dirfd, &j->st, err) < 0)
+        return -1;
+    if (j->ns.new_user && ns_write_id_maps(j->cfg, j->pid, err) < 0)
+        return -1;
+    if (cgroup_enter(&j->cg, j->pid, err) < 0)
+        return -1;
+    if (oci_state(j, &json, err) < 0)
+        return -1;
+    if (sync_send(j->sock[0], SYNC_GO, json, strlen(json), -1, err) < 0)
+        return -1;
+    return converse(j, err);
+}
+
+static int finish(create_job *j, ward_err *err)
+{
+    j->st.status = SPEC_STATUS_CREATED;
+    if (state_write(j->dirfd, &j->st, err) < 0)
+        return -1;
+    if (j->o->pid_file && write_pid_file(j->o->pid_file, j->pid, err) < 0)
+        return -1;
+    return sync_send(j->sock[0], SYNC_CREATED, NULL, 0, -1, err);
+}
+
+static void teardown(create_job *j)
+{
+    ward_err e;
+    if (j->pid > 0) {
+        kill(j->pid, SIGKILL);
+        waitpid(j->pid, NULL, 0);
+    }
+    if (j->cg_made && cgroup_destroy(&j->cg, &e) < 0)
+        ward_log_warning("cleanup: %s", e.msg);
+    if (j->dirfd >= 0 && state_dir_remove(j->ctx->root, j->o->id, &e) < 0)
+        ward_log_warning("cleanup: %s", e.msg);
+}
+
+static void release(create_job *j)
+{
+    ns_plan_close(&j->ns);
+    sandbox_seccomp_free(j->seccomp);
+    for (int i = 0; i < 2; i++)
+        if (j->sock[i] >= 0)
+            close(j->sock[i]);
+    if (j->fifo_fd >= 0)
+        close(j->fifo_fd);
+    if (j->dirfd >= 0)
+        close(j->dirfd);
+    j->st.annotations.items = NULL;
+    j->st.annotations.len = 0;
+    /* spec_state_free frees the struct itself: free the members one by one instead */
+    free(j->st.oci_version);
+    free(j->st.id);
+    free(j->st.bundle);
+    free(j->st.rootfs);
+    free(j->st.created);
+    free(j->st.owner);
+    free(j->st.cgroup_path);
+    free(j->st.cgroup_mode);
+    free(j->st.protections_json);
+    if (j->cfg)
+        spec_config_free(j->cfg);
+}
+
+static int create_steps(create_job *j, ward_err *err)
+{
+    char cache[PATH_MAX];
+    if (load_config(j, err) < 0 || ns_plan_make(j->cfg, &j->ns, err) < 0)
+        return -1;
+    snprintf(cache, sizeof(cache), "%s/.seccomp-cache", j->ctx->root);
+    if (sandbox_seccomp_prepare(j->cfg, &j->ctx->hc, cache, &j->seccomp, err) < 0)
+        return ward_err_prefix(err, "seccomp");
+    j->dirfd = state_dir_create(j->ctx->root, j->o->id, err);
+    if (j->dirfd < 0)
+        return -1;
+    if (init_state(j, err) < 0 || state_write(j->dirfd, &j->st, err) < 0 ||
+        save_config_copy(j, err) < 0 || make_cgroup(j, err) < 0 || make_fifo(j, err) < 0)
+        return -1;
+    if (start_init(j, err) < 0)
+        return -1;
+    return finish(j, err);
+}
+
+/*
+ * The fds a caller preserves must really be open: otherwise one of ward's own fds (the sync
+ * socket, a namespace fd) could take that number and be handed to the container.
+ */
+static int check_preserved_fds(int n, ward_err *err)
+{
+    if (n < 0 || n > 1024)
+        return ward_fail(err, "--preserve-fds: must be between 0 and 1024");
+    for (int fd = 3; fd < 3 + n; fd++)
+        if (fcntl(fd, F_GETFD) < 0)
+            return ward_fail(err, "--preserve-fds %d: fd %d is not open", n, fd);
+    return 0;
+}
+
+int container_create(const ward_ctx *ctx, const create_opts *o, pid_t *pid, ward_err *err)
+{
+    create_job j = {.ctx = ctx, .o = o, .dirfd = -1, .fifo_fd = -1, .sock = {-1, -1}};
+    int rc;
+    if (state_validate_id(o->id, err) < 0)
+        return -1;
+    if (check_preserved_fds(o->preserve_fds, err) < 0)
+        return -1;
+    rc = create_steps(&j, err);
+    if (rc < 0) {
+        if (!(err->errnum == EEXIST && j.pid == 0 && j.dirfd < 0))
+            teardown(&j);
+    } else {
+        *pid = j.pid;
+    }
+    release(&j);
+    return rc;
+}

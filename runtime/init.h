@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The container's init: a clone of ward that sets the container up, then execs the process. */
+#ifndef WARD_RUNTIME_INIT_H
+#define WARD_RUNTIME_INIT_H
+
+#include <stdbool.h>
+
+#include "runtime/namespaces.h"
+#include "runtime/sandbox.h"
+#include "spec/config.h"
+#include "spec/hostconf.h"
+
+typedef struct init_args {
+    const spec_config *cfg;
+    const ward_hostconf *hc;
+    const char *rootfs; /* absolute, canonical */
+    const ns_plan *ns;
+    const sandbox_seccomp *seccomp;
+    bool no_pivot;
+    bool console; /* process.terminal: make a pty and send its master */
+    int preserve_fds;
+    int sync_fd;  /* init's end of the socketpair */
+    int fifo_fd;  /* O_PATH fd of exec.fifo */
+    pid_t parent; /* ward's pid, to notice its death */
+} init_args;
+
+/* Runs in the cloned child; never returns. */
+__attribute__((noreturn)) void init_main(const init_args *a);
+
+#endif

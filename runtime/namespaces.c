@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "runtime/namespaces.h"
+#include "spec/cleanup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+int spec_ns_clone_flag(spec_ns_type t)
+{
+    static const int flags[SPEC_NS_COUNT] = {
+        [SPEC_NS_PID] = CLONE_NEWPID,   [SPEC_NS_NETWORK] = CLONE_NEWNET,
+        [SPEC_NS_MOUNT] = CLONE_NEWNS,  [SPEC_NS_IPC] = CLONE_NEWIPC,
+        [SPEC_NS_UTS] = CLONE_NEWUTS,   [SPEC_NS_USER] = CLONE_NEWUSER,
+        [SPEC_NS_CGROUP] = CLONE_NEWCGROUP, [SPEC_NS_TIME] = CLONE_NEWTIME,
+    };
+    return (unsigned)t < SPEC_NS_COUNT ? flags[t] : 0;
+}
+
+static int open_ns_path(const spec_namespace *ns, size_t idx, ward_err *err)
+{
+    int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+    int type;
+    if (fd < 0)
+        return ward_fail_errno(err, errno, "linux.namespaces[%zu].path: open %s", idx, ns->path);
+    type = ioctl(fd, NS_GET_NSTYPE);
+    if (type < 0 || type != spec_ns_clone_flag(ns->type)) {
+        close(fd);
+        return ward_fail(err, "linux.namespaces[%zu].path: %s is not a %s namespace", idx,
+                         ns->path, spec_ns_type_name(ns->type));
+    }
+    return fd;
+}
+
+int ns_plan_make(const spec_config *cfg, ns_plan *plan, ward_err *err)
+{
+    memset(plan, 0, sizeof(*plan));
+    for (int i = 0; i < SPEC_NS_COUNT; i++)
+        plan->join_fd[i] = -1;
+    for (size_t i = 0; i < cfg->linux_.n_namespaces; i++) {
+        const spec_namespace *ns = &cfg->linux_.namespaces[i];
+        if (ns->path && *ns->path) {
+            int fd = open_ns_path(ns, i, err);
+            if (fd < 0) {
+                ns_plan_close(plan);
+                return -1;
+            }
+            plan->join_fd[ns->type] = fd;
+            continue;
+        }
+        if (ns->type == SPEC_NS_TIME)
+            plan->new_time = true;
+        else
+            plan->clone_flags |= spec_ns_clone_flag(ns->type);
+        if (ns->type == SPEC_NS_USER)
+            plan->new_user = true;
+    }
+    /*
+     * A new user namespace owns the namespaces created with it; joining a namespace owned by the
+     * host's user namespace from inside it is not permitted. Refuse clearly instead of failing
+     * half-way (rootless podman joins the user namespace itself, which works).
+     */
+    if (plan->new_user) {
+        for (int t = 0; t < SPEC_NS_COUNT; t++) {
+            if (plan->join_fd[t] >= 0 && t != SPEC_NS_PID && t != SPEC_NS_TIME) {
+                ns_plan_close(plan);
+                return ward_fail(err, "linux.namespaces: joining a %s namespace by path "
+                                      "together with a new user namespace is not supported",
+                                 spec_ns_type_name((spec_ns_type)t));
+            }
+        }
+    }
+    return 0;
+}
+
+void ns_plan_close(ns_plan *plan)
+{
+    for (int i = 0; i < SPEC_NS_COUNT; i++) {
+        if (plan->join_fd[i] >= 0)
+            close(plan->join_fd[i]);
+        plan->join_fd[i] = -1;
+    }
+}
+
+static int write_time_offsets(const spec_config *cfg, ward_err *err)
+{
+    cleanup_close int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return ward_fail_errno(err, errno, "open /proc/self/timens_offsets");
+    for (size_t i = 0; i < cfg->linux_.n_time_offsets; i++) {
+        const spec_time_offset *o = &cfg->linux_.time_offsets[i];
+        char line[128];
+        int n = snprintf(line, sizeof(line), "%s %lld %u\n", o->clock, (long long)o->secs,
+                         o->nanosecs);
+        if (write(fd, line, (size_t)n) != n)
+            return ward_fail_errno(err, errno, "linux.timeOffsets.%s: write offset", o->clock);
+    }
+    return 0;
+}
+
+int ns_prepare_parent(const spec_config *cfg, const ns_plan *plan, ward_err *err)
+{
+    if (plan->join_fd[SPEC_NS_PID] >= 0 && setns(plan->join_fd[SPEC_NS_PID], CLONE_NEWPID) < 0)
+        return ward_fail_errno(err, errno, "join pid namespace");
+    if (plan->join_fd[SPEC_NS_TIME] >= 0 &&
+        setns(plan->join_fd[SPEC_NS_TIME], CLONE_NEWTIME) < 0)
+        return ward_fail_errno(err, errno, "join time namespace");
+    if (plan->new_time) {
+        if (unshare(CLONE_NEWTIME) < 0)
+            return ward_fail_errno(err, errno, "create time namespace");
+        if (write_time_offsets(cfg, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int ns_join_paths(const ns_plan *plan, ward_err *err)
+{
+    /* user first: it decides what the other joins are allowed to do */
+    static const spec_ns_type order[] = {SPEC_NS_USER, SPEC_NS_IPC,    SPEC_NS_UTS,
+                                         SPEC_NS_NETWORK, SPEC_NS_CGROUP, SPEC_NS_MOUNT};
+    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+        spec_ns_type t = order[i];
+        if (plan->join_fd[t] < 0)
+            continue;
+        if (setns(plan->join_fd[t], spec_ns_clone_flag(t)) < 0)
+            return ward_fail_errno(err, errno, "join %s namespace", spec_ns_type_name(t));
+    }
+    return 0;
+}
+
+static int write_map(pid_t pid, const char *file, const spec_id_mapping *m, size_t n,
+                     ward_err *err)
+{
+    char path[64], buf[4096];
+    size_t used = 0;
+    cleanup_close int fd = -1;
+    for (size_t i = 0; i < n; i++) {
+        int w = snprintf(buf + used, sizeof(buf) - used, "%u %u %u\n", m[i].container_id,
+                         m[i].host_id, m[i].size);
+        if (w < 0 || (size_t)w >= sizeof(buf) - used)
+            return ward_fail(err, "linux.%s: too many mappings", file);
+        used += (size_t)w;
+    }
+    snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+    fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || write(fd, buf, used) != (ssize_t)used)
+        return ward_fail_errno(err, errno, "write %s", file);
+    return 0;
+}
+
+int ns_write_id_maps(const spec_config *cfg, pid_t pid, ward_err *err)
+{
+    if (write_map(pid, "uid_map", cfg->linux_.uid_mappings, cfg->linux_.n_uid_mappings, err) < 0)
+        return ward_err_prefix(err, "user namespace");
+    if (write_map(pid, "gid_map", cfg->linux_.gid_mappings, cfg->linux_.n_gid_mappings, err) < 0)
+        return ward_err_prefix(err, "user namespace");
+    return 0;
+}

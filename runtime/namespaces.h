@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef WARD_RUNTIME_NAMESPACES_H
+#define WARD_RUNTIME_NAMESPACES_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "spec/config.h"
+
+/* What the config asks of namespaces, resolved once by ward before the init is cloned. */
+typedef struct ns_plan {
+    int clone_flags;          /* CLONE_NEW* to create with clone3 */
+    int join_fd[SPEC_NS_COUNT]; /* fds of namespaces to join by path, -1 otherwise */
+    bool new_user;            /* a new user namespace (needs uid/gid maps written by ward) */
+    bool new_time;            /* a new time namespace (made by ward with unshare, offsets first) */
+} ns_plan;
+
+int spec_ns_clone_flag(spec_ns_type t);
+
+/* Open and check every namespace path (its type must match); fill clone flags. */
+int ns_plan_make(const spec_config *cfg, ns_plan *plan, ward_err *err);
+void ns_plan_close(ns_plan *plan);
+
+/*
+ * In ward before clone: make a new time namespace for children with the spec's offsets, and
+ * enter pid/time namespaces given by path (both only affect children).
+ */
+int ns_prepare_parent(const spec_config *cfg, const ns_plan *plan, ward_err *err);
+
+/* In the init: join the namespaces given by path (user first). */
+int ns_join_paths(const ns_plan *plan, ward_err *err);
+
+/* In ward: write /proc/PID/{uid_map,gid_map} from linux.uidMappings/gidMappings. */
+int ns_write_id_maps(const spec_config *cfg, pid_t pid, ward_err *err);
+
+#endif

@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* start, kill, delete and state: every command after create works from the state directory. */
+#include "runtime/cgroup.h"
+#include "runtime/container.h"
+#include "runtime/hooks.h"
+#include "runtime/log.h"
+#include "runtime/state_store.h"
+#include "spec/cleanup.h"
+#include "spec/parse.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CONFIG_COPY_MAX (16 << 20)
+
+static void state_freep(spec_state **s)
+{
+    if (*s)
+        spec_state_free(*s);
+    *s = NULL;
+}
+static void config_freep(spec_config **c)
+{
+    if (*c)
+        spec_config_free(*c);
+    *c = NULL;
+}
+#define cleanup_state  __attribute__((cleanup(state_freep)))
+#define cleanup_config __attribute__((cleanup(config_freep)))
+
+int container_load(const ward_ctx *ctx, const char *id, bool lock, int *dirfd, spec_state **st,
+                   ward_err *err)
+{
+    int fd = state_dir_open(ctx->root, id, lock, err);
+    if (fd < 0)
+        return -1;
+    if (state_read(fd, st, err) < 0) {
+        close(fd);
+        return ward_err_prefix(err, "container \"%s\"", id);
+    }
+    state_refresh_status(*st);
+    *dirfd = fd;
+    return 0;
+}
+
+static int cgroup_of(const spec_state *st, ward_cgroup *cg)
+{
+    if (st->cgroup_path == NULL || st->cgroup_mode == NULL ||
+        strlen(st->cgroup_path) >= sizeof(cg->path) ||
+        cgroup_mode_from_name(st->cgroup_mode, &cg->mode) < 0)
+        return -1;
+    strcpy(cg->path, st->cgroup_path);
+    return 0;
+}
+
+/* The config the container was created from (saved in its state dir). */
+static int load_config_copy(int dirfd, spec_config **cfg, ward_err *err)
+{
+    char path[64];
+    cleanup_free char *buf = NULL;
+    cleanup_close int fd = openat(dirfd, "config.json", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    size_t len;
+    if (fd < 0)
+        return ward_fail_errno(err, errno, "saved config.json");
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+    if (spec_read_file(path, CONFIG_COPY_MAX, &buf, &len, err) < 0)
+        return -1;
+    return spec_config_parse(buf, len, cfg, err);
+}
+
+static int run_hooks_with_state(int dirfd, const spec_state *st, const char *kind,
+                                bool keep_going, ward_err *err)
+{
+    cleanup_config spec_config *cfg = NULL;
+    cleanup_free char *json = NULL;
+    const spec_hook_list *list;
+    size_t len;
+    if (load_config_copy(dirfd, &cfg, err) < 0)
+        return keep_going ? 0 : -1;
+    if (!cfg->has_hooks)
+        return 0;
+    list = strcmp(kind, "poststart") == 0 ? &cfg->hooks.poststart : &cfg->hooks.poststop;
+    if (list->len == 0)
+        return 0;
+    if (spec_state_to_oci_json(st, &json, &len, err) < 0)
+        return -1;
+    return hooks_run(list, kind, json, keep_going, err);
+}
+
+static long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* Write the start byte, then wait until the init has exec'd: its reading end closes (CLOEXEC). */
+static int release_init(int dirfd, const spec_state *st, ward_err *err)
+{
+    cleanup_close int fd = openat(dirfd, "exec.fifo", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    char c = '0';
+    if (fd < 0 && errno == ENXIO)
+        return ward_fail(err, "container \"%s\": its init is gone", st->id);
+    if (fd < 0)
+        return ward_fail_errno(err, errno, "open exec.fifo");
+    if (write(fd, &c, 1) != 1)
+        return ward_fail_errno(err, errno, "write exec.fifo");
+    for (;;) {
+        struct pollfd p = {.fd = fd, .events = 0};
+        int r = poll(&p, 1, 100);
+        if (r > 0 && (p.revents & (POLLERR | POLLHUP)))
+            return 0;
+        if (r < 0 && errno != EINTR)
+            return ward_fail_errno(err, errno, "poll exec.fifo");
+        if (!state_init_alive(st))
+            return 0;
+    }
+}
+
+int container_start(const ward_ctx *ctx, const char *id, ward_err *err)
+{
+    cleanup_close int dirfd = -1;
+    cleanup_state spec_state *st = NULL;
+    if (container_load(ctx, id, true, &dirfd, &st, err) < 0)
+        return -1;
+    if (st->status != SPEC_STATUS_CREATED)
+        return ward_fail(err, "cannot start container \"%s\": it is %s", id,
+                         spec_status_name(st->status));
+    if (release_init(dirfd, st, err) < 0)
+        return -1;
+    unlinkat(dirfd, "exec.fifo", 0);
+    st->started = true;
+    st->status = SPEC_STATUS_RUNNING;
+    if (state_write(dirfd, st, err) < 0)
+        return -1;
+    if (run_hooks_with_state(dirfd, st, "poststart", false, err) < 0) {
+        ward_cgroup cg;
+        ward_err e;
+        /* runtime-spec 1.3: a failing poststart hook fails start; the container must not run */
+        if (cgroup_of(st, &cg) == 0)
+            cgroup_kill_all(&cg, SIGKILL, &e);
+        kill(st->pid, SIGKILL);
+        return -1;
+    }
+    return 0;
+}
+
+/* Signal the init through a pidfd after checking it is still the same process. */
+static int signal_init(const spec_state *st, int sig, ward_err *err)
+{
+    cleanup_close int pfd = (int)syscall(SYS_pidfd_open, st->pid, 0);
+    if (pfd < 0 || !state_init_alive(st))
+        return ward_fail(err, "container \"%s\" is not running", st->id);
+    if (syscall(SYS_pidfd_send_signal, pfd, sig, NULL, 0) < 0)
+        return ward_fail_errno(err, errno, "kill container \"%s\"", st->id);
+    return 0;
+}
+
+int container_kill(const ward_ctx *ctx, const char *id, int sig, bool all, ward_err *err)
+{
+    cleanup_close int dirfd = -1;
+    cleanup_state spec_state *st = NULL;
+    ward_cgroup cg;
+    if (container_load(ctx, id, true, &dirfd, &st, err) < 0)
+        return -1;
+    if (st->status == SPEC_STATUS_STOPPED || st->status == SPEC_STATUS_CREATING) {
+        if (!(all && cgroup_of(st, &cg) == 0))
+            return ward_fail(err, "container \"%s\" is not running", id);
+        return cgroup_kill_all(&cg, sig, err);
+    }
+    if (all && cgroup_of(st, &cg) == 0)
+        return cgroup_kill_all(&cg, sig, err);
+    return signal_init(st, sig, err);
+}
+
+/* Kill everything in the container and wait (bounded) for the init to be gone. */
+static int kill_and_wait(const spec_state *st, ward_err *err)
+{
+    ward_cgroup cg;
+    long deadline = now_ms() + 10000;
+    if (cgroup_of(st, &cg) == 0 && cgroup_kill_all(&cg, SIGKILL, err) < 0)
+        ward_log_warning("delete: %s", err->msg);
+    if (state_init_alive(st))
+        signal_init(st, SIGKILL, err);
+    while (state_init_alive(st)) {
+        if (now_ms() > deadline)
+            return ward_fail(err, "container \"%s\": init %d did not die", st->id, (int)st->pid);
+        usleep(2000);
+    }
+    return 0;
+}
+
+int container_delete(const ward_ctx *ctx, const char *id, bool force, ward_err *err)
+{
+    cleanup_close int dirfd = -1;
+    cleanup_state spec_state *st = NULL;
+    ward_cgroup cg;
+    ward_err e;
+    if (container_load(ctx, id, true, &dirfd, &st, err) < 0) {
+        /* an unreadable state (create killed before its first write) is cleaned with --force */
+        if (force && err->errnum != ENOENT && state_validate_id(id, &e) == 0)
+            return state_dir_remove(ctx->root, id, err);
+        return -1;
+    }
+    if (!force && st->status != SPEC_STATUS_STOPPED && st->status != SPEC_STATUS_CREATED)
+        return ward_fail(err, "cannot delete container \"%s\" that is not stopped: it is %s", id,
+                         spec_status_name(st->status));
+    if (kill_and_wait(st, err) < 0)
+        return -1;
+    st->status = SPEC_STATUS_STOPPED;
+    if (cgroup_of(st, &cg) == 0 && cgroup_destroy(&cg, &e) < 0)
+        ward_log_warning("delete: %s", e.msg);
+    run_hooks_with_state(dirfd, st, "poststop", true, &e);
+    return state_dir_remove(ctx->root, id, err);
+}
+
+int container_state_json(const ward_ctx *ctx, const char *id, char **json, ward_err *err)
+{
+    cleanup_close int dirfd = -1;
+    cleanup_state spec_state *st = NULL;
+    size_t len;
+    if (container_load(ctx, id, false, &dirfd, &st, err) < 0)
+        return -1;
+    return spec_state_to_json(st, json, &len, err);
+}

@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "runtime/state_store.h"
+#include "runtime/cgroup.h"
+#include "spec/cleanup.h"
+#include "spec/parse.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define STATE_FILE     "state.json"
+#define STATE_MAX_SIZE (4 << 20)
+
+int state_validate_id(const char *id, ward_err *err)
+{
+    size_t len = strlen(id);
+    if (len == 0 || len > 255)
+        return ward_fail(err, "invalid container id \"%s\": must be 1 to 255 characters", id);
+    if (!isalnum((unsigned char)id[0]))
+        return ward_fail(err, "invalid container id \"%s\": must start with a letter or digit",
+                         id);
+    for (const char *p = id; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr("_.+-", *p))
+            return ward_fail(err, "invalid container id \"%s\": only [A-Za-z0-9_.+-] allowed",
+                             id);
+    return 0;
+}
+
+static int open_root(const char *root, bool create, ward_err *err)
+{
+    int fd;
+    if (create && mkdir(root, 0700) < 0 && errno != EEXIST)
+        return ward_fail_errno(err, errno, "create state root %s", root);
+    fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return ward_fail_errno(err, errno, "open state root %s", root);
+    return fd;
+}
+
+static int lock_dir(int fd, const char *id, ward_err *err)
+{
+    while (flock(fd, LOCK_EX) < 0) {
+        if (errno != EINTR)
+            return ward_fail_errno(err, errno, "lock container \"%s\"", id);
+    }
+    return 0;
+}
+
+int state_dir_create(const char *root, const char *id, ward_err *err)
+{
+    cleanup_close int rootfd = open_root(root, true, err);
+    int fd;
+    if (rootfd < 0)
+        return -1;
+    if (mkdirat(rootfd, id, 0700) < 0) {
+        if (errno == EEXIST)
+            return ward_fail_errno(err, EEXIST, "container \"%s\" already exists", id);
+        return ward_fail_errno(err, errno, "create state dir %s/%s", root, id);
+    }
+    fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return ward_fail_errno(err, errno, "open state dir %s/%s", root, id);
+    if (lock_dir(fd, id, err) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int state_dir_open(const char *root, const char *id, bool lock, ward_err *err)
+{
+    cleanup_close int rootfd = -1;
+    int fd;
+    if (state_validate_id(id, err) < 0)
+        return -1;
+    rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0 && errno == ENOENT)
+        return ward_fail_errno(err, ENOENT, "container \"%s\" does not exist", id);
+    if (rootfd < 0)
+        return ward_fail_errno(err, errno, "open state root %s", root);
+    fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0 && errno == ENOENT)
+        return ward_fail_errno(err, ENOENT, "container \"%s\" does not exist", id);
+    if (fd < 0)
+        return ward_fail_errno(err, errno, "open state dir %s/%s", root, id);
+    if (lock && lock_dir(fd, id, err) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, data, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        data += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+int state_write_file(int dirfd, const char *name, const char *data, size_t len, mode_t mode,
+                     ward_err *err)
+{
+    char tmp[NAME_MAX + 1];
+    cleanup_close int fd = -1;
+    snprintf(tmp, sizeof(tmp), ".%s.tmp", name);
+    fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+    if (fd < 0)
+        return ward_fail_errno(err, errno, "write %s", name);
+    if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+        int e = errno;
+        unlinkat(dirfd, tmp, 0);
+        return ward_fail_errno(err, e, "write %s", name);
+    }
+    if (renameat(dirfd, tmp, dirfd, name) < 0) {
+        int e = errno;
+        unlinkat(dirfd, tmp, 0);
+        return ward_fail_errno(err, e, "rename %s", name);
+    }
+    return 0;
+}
+
+int state_write(int dirfd, const spec_state *s, ward_err *err)
+{
+    cleanup_free char *json = NULL;
+    size_t len;
+    if (spec_state_to_json(s, &json, &len, err) < 0)
+        return -1;
+    return state_write_file(dirfd, STATE_FILE, json, len, 0600, err);
+}
+
+int state_read(int dirfd, spec_state **out, ward_err *err)
+{
+    cleanup_close int fd = openat(dirfd, STATE_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    char path[64];
+    cleanup_free char *buf = NULL;
+    size_t len;
+    if (fd < 0)
+        return ward_fail_errno(err, errno, "read state.json");
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+    if (spec_read_file(path, STATE_MAX_SIZE, &buf, &len, err) < 0)
+        return -1;
+    if (spec_state_parse(buf, len, out, err) < 0)
+        return ward_err_prefix(err, "state.json");
+    return 0;
+}
+
+int state_dir_remove(const char *root, const char *id, ward_err *err)
+{
+    cleanup_close int fd = state_dir_open(root, id, false, err);
+    DIR *d;
+    struct dirent *de;
+    char path[PATH_MAX];
+    if (fd < 0)
+        return err->errnum == ENOENT ? 0 : -1;
+    d = fdopendir(fd);
+    if (d == NULL)
+        return ward_fail_errno(err, errno, "open state dir");
+    fd = -1;
+    while ((de = readdir(d)) != NULL) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        if (unlinkat(dirfd(d), de->d_name, 0) < 0 && errno != ENOENT) {
+            int e = errno;
+            closedir(d);
+            return ward_fail_errno(err, e, "remove state file %s", de->d_name);
+        }
+    }
+    closedir(d);
+    snprintf(path, sizeof(path), "%s/%s", root, id);
+    if (rmdir(path) < 0 && errno != ENOENT)
+        return ward_fail_errno(err, errno, "remove state dir %s", path);
+    return 0;
+}
+
+uint64_t proc_start_time(pid_t pid, bool *zombie)
+{
+    char path[64], buf[1024];
+    cleanup_close int fd = -1;
+    ssize_t n;
+    char *p;
+    unsigned long long start = 0;
+    *zombie = false;
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    n = read(fd, buf, sizeof(buf) - 1);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    /* comm may contain spaces and parens: fields restart after the last ')' */
+    p = strrchr(buf, ')');
+    if (p == NULL || p[1] != ' ')
+        return 0;
+    *zombie = p[2] == 'Z' || p[2] == 'X';
+    p += 2;
+    /* p points at field 3 (state); starttime is field 22 */
+    for (int field = 3; field < 22 && p; field++) {
+        p = strchr(p, ' ');
+        if (p)
+            p++;
+    }
+    if (p == NULL || sscanf(p, "%llu", &start) != 1)
+        return 0;
+    return (uint64_t)start;
+}
+
+bool state_init_alive(const spec_state *s)
+{
+    bool zombie;
+    uint64_t st;
+    if (s->pid <= 0)
+        return false;
+    st = proc_start_time(s->pid, &zombie);
+    return st != 0 && !zombie && (s->init_start_time == 0 || st == s->init_start_time);
+}
+
+void state_refresh_status(spec_state *s)
+{
+    ward_cgroup cg;
+    bool frozen = false;
+    ward_err err;
+    if (s->status == SPEC_STATUS_CREATING)
+        return;
+    if (!state_init_alive(s)) {
+        s->status = SPEC_STATUS_STOPPED;
+        return;
+    }
+    s->status = s->started ? SPEC_STATUS_RUNNING : SPEC_STATUS_CREATED;
+    if (s->cgroup_path && s->cgroup_mode &&
+        cgroup_mode_from_name(s->cgroup_mode, &cg.mode) == 0 &&
+        strlen(s->cgroup_path) < sizeof(cg.path)) {
+        strcpy(cg.path, s->cgroup_path);
+        if (cgroup_is_frozen(&cg, &frozen, &err) == 0 && frozen)
+            s->status = SPEC_STATUS_PAUSED;
+    }
+}
+
+int write_pid_file(const char *path, pid_t pid, ward_err *err)
+{
+    char buf[32], tmp[PATH_MAX];
+    int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+    cleanup_close int fd = -1;
+    if (snprintf(tmp, sizeof(tmp), "%s.ward-tmp", path) >= (int)sizeof(tmp))
+        return ward_fail(err, "pid file path too long: %s", path);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0)
+        return ward_fail_errno(err, errno, "write pid file %s", path);
+    if (write_all(fd, buf, (size_t)n) < 0 || rename(tmp, path) < 0) {
+        int e = errno;
+        unlink(tmp);
+        return ward_fail_errno(err, e, "write pid file %s", path);
+    }
+    return 0;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The per-container state directory <root>/<id>/: state.json (written atomically), config.json
+ * (the exact config the container was created from, so delete runs the same poststop hooks),
+ * exec.fifo (until start). A flock on the directory serialises commands on one container.
+ */
+#ifndef WARD_RUNTIME_STATE_STORE_H
+#define WARD_RUNTIME_STATE_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "spec/state.h"
+
+#define WARD_DEFAULT_ROOT "/run/ward"
+
+/* Container ids: [A-Za-z0-9][A-Za-z0-9_.+-]*, at most 255 bytes (a path component). */
+int state_validate_id(const char *id, ward_err *err);
+
+/* Make <root> (0700) if needed and <root>/<id> exclusively; returns a locked dir fd. */
+int state_dir_create(const char *root, const char *id, ward_err *err);
+
+/* Open <root>/<id>; lock it when lock is true. "container \"id\" does not exist" when absent. */
+int state_dir_open(const char *root, const char *id, bool lock, ward_err *err);
+
+int state_write(int dirfd, const spec_state *s, ward_err *err);
+int state_read(int dirfd, spec_state **out, ward_err *err);
+
+/* Write any small file in the state dir atomically (temp, fsync, rename). */
+int state_write_file(int dirfd, const char *name, const char *data, size_t len, mode_t mode,
+                     ward_err *err);
+
+/* Remove the state dir and the files ward puts in it. */
+int state_dir_remove(const char *root, const char *id, ward_err *err);
+
+/* starttime of a process (field 22 of /proc/PID/stat), 0 when gone; *zombie set for state Z/X. */
+uint64_t proc_start_time(pid_t pid, bool *zombie);
+
+/* Whether the init recorded in s still runs (same pid and start time, not a zombie). */
+bool state_init_alive(const spec_state *s);
+
+/* Refresh s->status from the live system: stopped when the init is gone, paused when frozen. */
+void state_refresh_status(spec_state *s);
+
+/* Write a pid file atomically (path given on the command line, relative to cwd). */
+int write_pid_file(const char *path, pid_t pid, ward_err *err);
+
+#endif
