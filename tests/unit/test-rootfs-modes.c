@@ -136,6 +136,48 @@ static void in_userns(void *arg)
     check(open_fails_with("/hostfile", O_WRONLY, EROFS), "bind ro is read-only");
 }
 
+/* ---- cgroup mount with a cgroup namespace: fresh instances, rooted at our cgroup ---- */
+static void cgroupns(void *arg)
+{
+    static char root[PATH_MAX];
+    spec_mount mounts[3];
+    spec_namespace ns = {.type = SPEC_NS_CGROUP};
+    spec_config cfg = {0};
+    rootfs_opts o = {.cfg = &cfg, .rootfs = root};
+    ward_err err = {0};
+    char buf[4096], self[32];
+    struct statfs sf;
+
+    (void)arg;
+    if (make_rootfs("cgroupns", root, sizeof(root)) < 0 || unshare(CLONE_NEWCGROUP) < 0) {
+        check(false, "setup: %s", strerror(errno));
+        return;
+    }
+    mounts[0] = mnt("/proc", "proc", "proc", NO_OPTS);
+    mounts[1] = mnt("/sys", "sysfs", "sysfs", OPTS("ro"));
+    mounts[2] = mnt("/sys/fs/cgroup", "cgroup", "cgroup", OPTS("nosuid", "noexec", "ro"));
+    cfg.mounts = mounts;
+    cfg.n_mounts = 3;
+    cfg.linux_.namespaces = &ns;
+    cfg.linux_.n_namespaces = 1;
+    if (!check_call(rootfs_mount_all(&o, &err) == 0, "rootfs_mount_all", &err) ||
+        !check_call(rootfs_enter(&o, &err) == 0, "rootfs_enter", &err))
+        return;
+    check(mount_flags_have("/sys/fs/cgroup", ST_RDONLY | ST_NOSUID | ST_NOEXEC),
+          "/sys/fs/cgroup is ro,nosuid,noexec");
+    if (statfs("/sys/fs/cgroup", &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC) {
+        check(true, "cgroup v2 host: a cgroup2 instance");
+        return;
+    }
+    snprintf(self, sizeof(self), "%d\n", getpid());
+    check(statfs("/sys/fs/cgroup/memory", &sf) == 0 && sf.f_type == 0x27e0eb &&
+              (sf.f_flags & ST_RDONLY),
+          "memory: a fresh cgroup v1 instance, read-only");
+    check(read_file("/sys/fs/cgroup/memory/cgroup.procs", buf, sizeof(buf)) > 0 &&
+              strstr(buf, self) != NULL,
+          "memory: the namespace's root is the container's cgroup");
+}
+
 /* ---- rootfsPropagation ---- */
 static void propagation(void *arg)
 {
@@ -283,6 +325,7 @@ int main(void)
 
     run_scenario("no-pivot", nopivot, NULL);
     run_scenario("userns", in_userns, NULL);
+    run_scenario("cgroupns", cgroupns, NULL);
     run_scenario("propagation default", propagation, NULL);
     run_scenario("propagation rshared", propagation, "rshared");
     run_scenario("errors", errors, NULL);
