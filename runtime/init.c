@@ -98,6 +98,8 @@ static int setup_filesystem(const init_args *a, const char *state_json, ward_err
 {
     rootfs_opts ro = {.cfg = a->cfg, .rootfs = a->rootfs, .no_pivot = a->no_pivot,
                       .userns = a->ns->new_user || a->ns->join_fd[SPEC_NS_USER] >= 0};
+    if (chdir(a->bundle) < 0)
+        return ward_fail_errno(err, errno, "chdir to the bundle %s", a->bundle);
     if (rootfs_mount_all(&ro, err) < 0)
         return -1;
     /* createContainer: in the container's namespaces, after mounts, before pivot_root */

@@ -14,6 +14,7 @@ typedef struct init_args {
     const spec_config *cfg;
     const ward_hostconf *hc;
     const char *rootfs; /* absolute, canonical */
+    const char *bundle; /* absolute: relative bind sources are relative to it */
     const ns_plan *ns;
     const sandbox_seccomp *seccomp;
     bool no_pivot;
