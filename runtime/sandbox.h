@@ -7,8 +7,17 @@
 #ifndef WARD_RUNTIME_SANDBOX_H
 #define WARD_RUNTIME_SANDBOX_H
 
+#include <stdio.h>
+#include <sys/types.h>
+
 #include "spec/config.h"
 #include "spec/hostconf.h"
+
+/*
+ * Where the sandbox writes debug lines (a skipped unknown syscall name, a cache miss and why).
+ * NULL (the default) is silent. Not thread-safe; set it once at start.
+ */
+void sandbox_set_debug(FILE *f);
 
 typedef struct sandbox_seccomp sandbox_seccomp;
 
@@ -43,6 +52,21 @@ int sandbox_seccomp_send_listener(const spec_config *cfg, const char *oci_state_
  */
 int sandbox_landlock_apply(const spec_config *cfg, const ward_hostconf *hc, char **report_json,
                            ward_err *err);
+
+/*
+ * sandbox_landlock_apply() for a process that has not pivoted: every path of the spec (root "/",
+ * mount destinations, devices) is resolved beneath root (RESOLVE_IN_ROOT). The public function
+ * is this with root "/". Used by tests and by anything that confines a process in place.
+ */
+int sandbox_landlock_apply_beneath(const spec_config *cfg, const ward_hostconf *hc,
+                                   const char *root, char **report_json, ward_err *err);
+
+/* The kernel's Landlock ABI version, 0 when Landlock is unavailable or disabled. */
+int sandbox_landlock_abi(void);
+
+/* Annotations that restrict TCP (Landlock ABI 4): comma-separated ports, "" denies all. */
+#define SANDBOX_ANN_NET_BIND    "ward.landlock.net.bind"
+#define SANDBOX_ANN_NET_CONNECT "ward.landlock.net.connect"
 
 /* What this host supports, for `ward features`: JSON object, malloc'ed. */
 int sandbox_host_features_json(char **json, ward_err *err);
