@@ -34,3 +34,13 @@ TESTS += tests/unit/test-seccomp-baseline
 tests_unit_test_seccomp_baseline_SOURCES = tests/unit/test-seccomp-baseline.c \
 	tests/unit/test-seccomp-helpers.h
 tests_unit_test_seccomp_baseline_LDADD = $(SANDBOX_TEST_LIBS)
+check_PROGRAMS += tests/unit/test-seccomp-spec
+TESTS += tests/unit/test-seccomp-spec
+tests_unit_test_seccomp_spec_SOURCES = tests/unit/test-seccomp-spec.c \
+	tests/unit/test-seccomp-helpers.h
+tests_unit_test_seccomp_spec_LDADD = $(SANDBOX_TEST_LIBS)
+check_PROGRAMS += tests/unit/test-seccomp-cache
+TESTS += tests/unit/test-seccomp-cache
+tests_unit_test_seccomp_cache_SOURCES = tests/unit/test-seccomp-cache.c \
+	tests/unit/test-seccomp-helpers.h
+tests_unit_test_seccomp_cache_LDADD = $(SANDBOX_TEST_LIBS)

@@ -109,17 +109,27 @@ int seccomp_baseline_text(const baseline_params *p, seccomp_text *t)
             arches[j] = arches[j - 1];
             arches[j - 1] = tmp;
         }
-    seccomp_text_add(t, "ward-seccomp-baseline 1\nlinux32=%d\n", p->linux32 ? 1 : 0);
-    for (size_t i = 0; i < n; i++)
-        seccomp_text_add(t, "arch=%u\n", arches[i]);
+    seccomp_text_lit(t, "ward-seccomp-baseline 1\nlinux32=");
+    seccomp_text_num(t, p->linux32);
+    for (size_t i = 0; i < n; i++) {
+        seccomp_text_lit(t, "\narch=");
+        seccomp_text_num(t, arches[i]);
+    }
     for (size_t i = 0; i < ward_seccomp_baseline_len; i++) {
         const baseline_entry *e = &ward_seccomp_baseline[i];
         if (!seccomp_baseline_applies(e, p))
             continue;
-        seccomp_text_str(t, "rule", e->name);
-        seccomp_text_add(t, " action=%d cond=%d nr=%d-%d\n", (int)e->action, (int)e->cond, e->nr,
-                         e->nr_last);
+        seccomp_text_str(t, "\nrule", e->name);
+        seccomp_text_lit(t, " a=");
+        seccomp_text_num(t, e->action);
+        seccomp_text_lit(t, " c=");
+        seccomp_text_num(t, e->cond);
+        seccomp_text_lit(t, " nr=");
+        seccomp_text_num(t, (uint64_t)e->nr);
+        seccomp_text_lit(t, "-");
+        seccomp_text_num(t, (uint64_t)e->nr_last);
     }
+    seccomp_text_lit(t, "\n");
     return t->oom ? -1 : 0;
 }
 

@@ -144,31 +144,37 @@ bool seccomp_spec_uses_notify(const spec_seccomp *sc)
     return false;
 }
 
+static void text_u64(seccomp_text *t, const char *key, uint64_t v)
+{
+    seccomp_text_put(t, key, strlen(key));
+    seccomp_text_num(t, v);
+}
+
 int seccomp_spec_text(const spec_seccomp *sc, seccomp_text *t)
 {
-    seccomp_text_add(t, "ward-seccomp-spec 1\n");
+    seccomp_text_lit(t, "ward-seccomp-spec 1\n");
     seccomp_text_str(t, "default", sc->default_action);
-    seccomp_text_add(t, " errno=%d:%u\n", sc->has_default_errno_ret, sc->default_errno_ret);
-    for (size_t i = 0; i < sc->architectures.len; i++) {
-        seccomp_text_str(t, "arch", sc->architectures.items[i]);
-        seccomp_text_add(t, "\n");
-    }
+    text_u64(t, " errno=", sc->has_default_errno_ret);
+    text_u64(t, ":", sc->default_errno_ret);
+    for (size_t i = 0; i < sc->architectures.len; i++)
+        seccomp_text_str(t, "\narch", sc->architectures.items[i]);
     for (size_t i = 0; i < sc->n_syscalls; i++) {
         const spec_seccomp_syscall *s = &sc->syscalls[i];
-        seccomp_text_str(t, "syscall", s->action);
-        seccomp_text_add(t, " errno=%d:%u names=%zu args=%zu\n", s->has_errno_ret, s->errno_ret,
-                         s->names.len, s->n_args);
-        for (size_t j = 0; j < s->names.len; j++) {
-            seccomp_text_str(t, " name", s->names.items[j]);
-            seccomp_text_add(t, "\n");
-        }
+        seccomp_text_str(t, "\nsyscall", s->action);
+        text_u64(t, " errno=", s->has_errno_ret);
+        text_u64(t, ":", s->errno_ret);
+        text_u64(t, " names=", s->names.len);
+        text_u64(t, " args=", s->n_args);
+        for (size_t j = 0; j < s->names.len; j++)
+            seccomp_text_str(t, "\n name", s->names.items[j]);
         for (size_t j = 0; j < s->n_args; j++) {
-            seccomp_text_str(t, " arg", s->args[j].op);
-            seccomp_text_add(t, " %u %llu %llu\n", s->args[j].index,
-                             (unsigned long long)s->args[j].value,
-                             (unsigned long long)s->args[j].value_two);
+            seccomp_text_str(t, "\n arg", s->args[j].op);
+            text_u64(t, " ", s->args[j].index);
+            text_u64(t, " ", s->args[j].value);
+            text_u64(t, " ", s->args[j].value_two);
         }
     }
+    seccomp_text_lit(t, "\n");
     return t->oom ? -1 : 0;
 }
 

@@ -76,6 +76,9 @@ typedef struct seccomp_text {
 } seccomp_text;
 
 void seccomp_text_add(seccomp_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void seccomp_text_put(seccomp_text *t, const char *s, size_t n);
+void seccomp_text_num(seccomp_text *t, uint64_t v);
+#define seccomp_text_lit(t, s) seccomp_text_put((t), (s), sizeof(s) - 1)
 /* Adds a string with its length, so that no string content can imitate the structure. */
 void seccomp_text_str(seccomp_text *t, const char *key, const char *s);
 

@@ -67,12 +67,49 @@ void seccomp_text_add(seccomp_text *t, const char *fmt, ...)
     }
 }
 
+/* The appenders below avoid printf: canonical text is built on every start (cache key). */
+void seccomp_text_put(seccomp_text *t, const char *s, size_t n)
+{
+    if (t->oom)
+        return;
+    if (t->len + n + 1 > t->cap) {
+        size_t cap = (t->cap ? t->cap * 2 : 4096) + n;
+        char *grown = realloc(t->buf, cap);
+        if (grown == NULL) {
+            t->oom = true;
+            return;
+        }
+        t->buf = grown;
+        t->cap = cap;
+    }
+    memcpy(t->buf + t->len, s, n);
+    t->len += n;
+    t->buf[t->len] = '\0';
+}
+
+void seccomp_text_num(seccomp_text *t, uint64_t v)
+{
+    char buf[24];
+    size_t i = sizeof(buf);
+    do {
+        buf[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    seccomp_text_put(t, buf + i, sizeof(buf) - i);
+}
+
 void seccomp_text_str(seccomp_text *t, const char *key, const char *s)
 {
-    if (s == NULL)
-        seccomp_text_add(t, "%s=-", key);
-    else
-        seccomp_text_add(t, "%s=%zu:%s", key, strlen(s), s);
+    seccomp_text_put(t, key, strlen(key));
+    if (s == NULL) {
+        seccomp_text_put(t, "=-", 2);
+        return;
+    }
+    size_t n = strlen(s);
+    seccomp_text_put(t, "=", 1);
+    seccomp_text_num(t, n);
+    seccomp_text_put(t, ":", 1);
+    seccomp_text_put(t, s, n);
 }
 
 uint64_t seccomp_fnv1a64(const void *data, size_t len, uint64_t seed)
