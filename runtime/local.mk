@@ -44,3 +44,8 @@ TESTS += tests/unit/test-seccomp-cache
 tests_unit_test_seccomp_cache_SOURCES = tests/unit/test-seccomp-cache.c \
 	tests/unit/test-seccomp-helpers.h
 tests_unit_test_seccomp_cache_LDADD = $(SANDBOX_TEST_LIBS)
+check_PROGRAMS += tests/unit/test-landlock
+TESTS += tests/unit/test-landlock
+tests_unit_test_landlock_SOURCES = tests/unit/test-landlock.c \
+	tests/unit/test-seccomp-helpers.h
+tests_unit_test_landlock_LDADD = $(SANDBOX_TEST_LIBS)

@@ -34,7 +34,13 @@ int sandbox_seccomp_prepare(const spec_config *cfg, const ward_hostconf *hc, con
  */
 int sandbox_seccomp_load(const sandbox_seccomp *s, int *notify_fd, ward_err *err);
 
-/* JSON object for state.json: {"baseline":"sha256:..","spec":"sha256:..|null",...}; malloc'ed. */
+/*
+ * JSON object for state.json, malloc'ed: {"enabled":true,"baseline":{"hash":"fnv1a64:<16 hex>",
+ * "entries":N,"insns":N,"cached":B,"own_user_ns_admin":B,"foreign_arch_action":..,
+ * "extra_arches":[..],"host_allowed":[..]},"spec":null|{"hash":..,"default_action":..,"rules":N,
+ * "skipped_unknown":N,"insns":N,"cached":B,"notify":B,"flags":[..]},"prepare_us":N}.
+ * The hashes are FNV-1a 64 of the canonical profile text (an identifier, not a signature).
+ */
 int sandbox_seccomp_describe(const sandbox_seccomp *s, char **json, ward_err *err);
 
 void sandbox_seccomp_free(sandbox_seccomp *s);
