@@ -7,8 +7,17 @@
 #ifndef WARD_RUNTIME_SANDBOX_H
 #define WARD_RUNTIME_SANDBOX_H
 
+#include <stdio.h>
+#include <sys/types.h>
+
 #include "spec/config.h"
 #include "spec/hostconf.h"
+
+/*
+ * Where the sandbox writes debug lines (a skipped unknown syscall name, a cache miss and why).
+ * NULL (the default) is silent. Not thread-safe; set it once at start.
+ */
+void sandbox_set_debug(FILE *f);
 
 typedef struct sandbox_seccomp sandbox_seccomp;
 
@@ -25,7 +34,13 @@ int sandbox_seccomp_prepare(const spec_config *cfg, const ward_hostconf *hc, con
  */
 int sandbox_seccomp_load(const sandbox_seccomp *s, int *notify_fd, ward_err *err);
 
-/* JSON object for state.json: {"baseline":"sha256:..","spec":"sha256:..|null",...}; malloc'ed. */
+/*
+ * JSON object for state.json, malloc'ed: {"enabled":true,"baseline":{"hash":"fnv1a64:<16 hex>",
+ * "entries":N,"insns":N,"cached":B,"own_user_ns_admin":B,"foreign_arch_action":..,
+ * "extra_arches":[..],"host_allowed":[..]},"spec":null|{"hash":..,"default_action":..,"rules":N,
+ * "skipped_unknown":N,"insns":N,"cached":B,"notify":B,"flags":[..]},"prepare_us":N}.
+ * The hashes are FNV-1a 64 of the canonical profile text (an identifier, not a signature).
+ */
 int sandbox_seccomp_describe(const sandbox_seccomp *s, char **json, ward_err *err);
 
 void sandbox_seccomp_free(sandbox_seccomp *s);
@@ -43,6 +58,21 @@ int sandbox_seccomp_send_listener(const spec_config *cfg, const char *oci_state_
  */
 int sandbox_landlock_apply(const spec_config *cfg, const ward_hostconf *hc, char **report_json,
                            ward_err *err);
+
+/*
+ * sandbox_landlock_apply() for a process that has not pivoted: every path of the spec (root "/",
+ * mount destinations, devices) is resolved beneath root (RESOLVE_IN_ROOT). The public function
+ * is this with root "/". Used by tests and by anything that confines a process in place.
+ */
+int sandbox_landlock_apply_beneath(const spec_config *cfg, const ward_hostconf *hc,
+                                   const char *root, char **report_json, ward_err *err);
+
+/* The kernel's Landlock ABI version, 0 when Landlock is unavailable or disabled. */
+int sandbox_landlock_abi(void);
+
+/* Annotations that restrict TCP (Landlock ABI 4): comma-separated ports, "" denies all. */
+#define SANDBOX_ANN_NET_BIND    "ward.landlock.net.bind"
+#define SANDBOX_ANN_NET_CONNECT "ward.landlock.net.connect"
 
 /* What this host supports, for `ward features`: JSON object, malloc'ed. */
 int sandbox_host_features_json(char **json, ward_err *err);
