@@ -4,7 +4,8 @@
  *
  * Handled: every filesystem right the kernel's ABI knows (so anything not granted below is
  * denied), TCP bind/connect only when an annotation asks (ABI 4), and scoping of abstract unix
- * sockets and signals (ABI 6) always. Granted:
+ * sockets and signals (ABI 6) wherever the container shares the host's network or pid
+ * namespace (see scopes_needed). Granted:
  *   - "/": read, read_dir, execute; plus the write rights when root.readonly is false;
  *   - each mount destination whose options do not end up "ro": the write rights;
  *   - devices (the spec's linux.devices and the runtime's defaults /dev/null, zero, full,
@@ -173,6 +174,34 @@ static int create_ruleset(ll_state *s, ward_err *err)
     return 0;
 }
 
+/* True when the config creates a fresh namespace of this type (not the host's, not a joined one). */
+static bool has_own_namespace(const spec_config *cfg, spec_ns_type t)
+{
+    for (size_t i = 0; i < cfg->linux_.n_namespaces; i++)
+        if (cfg->linux_.namespaces[i].type == t &&
+            (cfg->linux_.namespaces[i].path == NULL || !*cfg->linux_.namespaces[i].path))
+            return true;
+    return false;
+}
+
+/*
+ * Scope what the container's namespaces do not already isolate. A fresh pid namespace already
+ * keeps signals in; a fresh network namespace already has its own abstract socket space. Scoping
+ * those too would only cut `ward exec` processes (a sibling Landlock domain) off from the
+ * container's own processes, so scope only where a namespace is shared or joined.
+ */
+static uint64_t scopes_needed(const spec_config *cfg, int abi)
+{
+    uint64_t scoped = 0;
+    if (abi < 6)
+        return 0;
+    if (!has_own_namespace(cfg, SPEC_NS_NETWORK))
+        scoped |= LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET;
+    if (!has_own_namespace(cfg, SPEC_NS_PID))
+        scoped |= LANDLOCK_SCOPE_SIGNAL;
+    return scoped;
+}
+
 /* What the kernel will handle, from its ABI and the config's explicit asks. */
 static int plan(ll_state *s, const spec_config *cfg, const ward_hostconf *hc, ward_err *err)
 {
@@ -185,7 +214,7 @@ static int plan(ll_state *s, const spec_config *cfg, const ward_hostconf *hc, wa
     s->handled_fs = fs_rights_for_abi(s->abi);
     s->handled_net = (s->bind.present ? LANDLOCK_ACCESS_NET_BIND_TCP : 0) |
                      (s->connect.present ? LANDLOCK_ACCESS_NET_CONNECT_TCP : 0);
-    s->scoped = s->abi >= 6 ? LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL : 0;
+    s->scoped = scopes_needed(cfg, s->abi);
     /* Audit the workload's denials too (by default only those before execve are logged). */
     s->restrict_flags = s->abi >= 7 ? LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON : 0;
     return 0;

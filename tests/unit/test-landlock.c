@@ -266,16 +266,13 @@ static void test_ports(void)
     }
 }
 
-static void test_report(const spec_config *cfg, int abi)
+/* Apply Landlock in a child and return the report it produced (or the error). */
+static void report_of(const spec_config *cfg, char *buf, size_t len)
 {
     int pfd[2];
-    char buf[2048] = "";
-    ward_hostconf off;
     pid_t pid;
     ssize_t n;
-
-    ward_hostconf_init(&off);
-    off.landlock_off = true;
+    buf[0] = '\0';
     if (pipe(pfd) < 0)
         return;
     fflush(NULL);
@@ -291,10 +288,38 @@ static void test_report(const spec_config *cfg, int abi)
         _exit(0);
     }
     close(pfd[1]);
-    n = read(pfd[0], buf, sizeof(buf) - 1);
+    n = read(pfd[0], buf, len - 1);
     buf[n > 0 ? n : 0] = '\0';
     close(pfd[0]);
     waitpid(pid, NULL, 0);
+}
+
+/* Own pid and network namespaces already isolate signals and abstract sockets: no scoping. */
+static void test_scoping_follows_namespaces(const spec_config *cfg, int abi)
+{
+    spec_namespace ns[2] = {{.type = SPEC_NS_PID}, {.type = SPEC_NS_NETWORK}};
+    spec_config own = *cfg;
+    char buf[2048];
+    own.linux_.namespaces = ns;
+    own.linux_.n_namespaces = 2;
+    report_of(&own, buf, sizeof(buf));
+    printf("# report with own pid+net namespaces: %s\n", buf);
+    tap_ok(abi < 6 || strstr(buf, "\"scoped\":[]") != NULL,
+           "own pid and network namespaces: nothing scoped (ward exec can still signal)");
+    own.linux_.n_namespaces = 1;
+    report_of(&own, buf, sizeof(buf));
+    tap_ok(abi < 6 || strstr(buf, "\"scoped\":[\"abstract_unix_socket\"]") != NULL,
+           "host network namespace: abstract unix sockets scoped");
+}
+
+static void test_report(const spec_config *cfg, int abi)
+{
+    char buf[2048];
+    ward_hostconf off;
+
+    ward_hostconf_init(&off);
+    off.landlock_off = true;
+    report_of(cfg, buf, sizeof(buf));
     printf("# report: %s\n", buf);
     char want[32];
     snprintf(want, sizeof(want), "\"abi\":%d", abi);
@@ -352,6 +377,7 @@ int main(void)
     tap_ok(abi >= 1, "the kernel has Landlock");
     test_fs(&cfg, &rw_root);
     test_scoping(&cfg, abi);
+    test_scoping_follows_namespaces(&cfg, abi);
     test_net(&cfg, abi);
     test_ports();
     test_report(&cfg, abi);
