@@ -165,8 +165,10 @@ typedef struct spec_namespace {
 
 typedef struct spec_device {
     char *path;
-    char type; /* 'c', 'b', 'u' or 'p' */
+    char type;      /* 'c', 'b', 'u' or 'p' */
+    bool has_major; /* major and minor are required unless type is 'p' */
     int64_t major;
+    bool has_minor;
     int64_t minor;
     bool has_file_mode;
     uint32_t file_mode;
@@ -287,6 +289,7 @@ typedef struct spec_resources {
     spec_net_priority *net_priorities;
     size_t n_net_priorities;
     spec_kv_list unified; /* cgroup v2 file -> value */
+    bool has_rdma;        /* rdma limits given: ward has no rdma controller, validation refuses */
 } spec_resources;
 
 typedef struct spec_seccomp_arg {
@@ -354,6 +357,10 @@ typedef struct spec_linux {
     spec_personality personality;
     spec_time_offset *time_offsets;
     size_t n_time_offsets;
+    /* Given in config.json but not implemented by ward: validation refuses them (fail closed). */
+    bool has_intel_rdt;
+    bool has_net_devices;
+    bool has_memory_policy;
 } spec_linux;
 
 typedef struct spec_config {

@@ -10,3 +10,51 @@ libwardspec_a_SOURCES = \
 	spec/hostconf.c spec/hostconf.h \
 	spec/parse.h \
 	spec/state.h
+libwardspec_a_SOURCES += \
+	spec/json.h spec/json_parse.c spec/json_read.c spec/json_write.c \
+	spec/model.h spec/model_tables.c spec/names.c spec/names.h spec/lookup.c spec/free.c \
+	spec/parse_config.c spec/parse_process.c spec/parse_linux.c spec/parse_resources.c \
+	spec/parse_seccomp.c \
+	spec/emit_config.c spec/emit_process.c spec/emit_linux.c spec/emit_resources.c \
+	spec/validate.c spec/validate_process.c spec/validate_linux.c spec/validate_seccomp.c \
+	spec/validate_resources.c \
+	spec/defaults.c spec/state.c spec/state_parse.c spec/features.c
+
+# Unit tests of spec/ (TAP). Fixtures are found through SPEC_TEST_DATA.
+SPEC_TEST_CPPFLAGS = $(AM_CPPFLAGS) -DSPEC_TEST_DATA=\"$(abs_top_srcdir)/tests/unit/data/spec\"
+SPEC_TEST_LIBS = libwardspec.a $(YAJL_LIBS)
+
+check_PROGRAMS += tests/unit/test-spec-parse
+TESTS += tests/unit/test-spec-parse
+tests_unit_test_spec_parse_SOURCES = tests/unit/test-spec-parse.c
+tests_unit_test_spec_parse_CPPFLAGS = $(SPEC_TEST_CPPFLAGS)
+tests_unit_test_spec_parse_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
+tests_unit_test_spec_parse_LDADD = $(SPEC_TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test-spec-validate
+TESTS += tests/unit/test-spec-validate
+tests_unit_test_spec_validate_SOURCES = tests/unit/test-spec-validate.c
+tests_unit_test_spec_validate_CPPFLAGS = $(SPEC_TEST_CPPFLAGS)
+tests_unit_test_spec_validate_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
+tests_unit_test_spec_validate_LDADD = $(SPEC_TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test-spec-state
+TESTS += tests/unit/test-spec-state
+tests_unit_test_spec_state_SOURCES = tests/unit/test-spec-state.c
+tests_unit_test_spec_state_CPPFLAGS = $(SPEC_TEST_CPPFLAGS)
+tests_unit_test_spec_state_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
+tests_unit_test_spec_state_LDADD = $(SPEC_TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test-spec-features
+TESTS += tests/unit/test-spec-features
+tests_unit_test_spec_features_SOURCES = tests/unit/test-spec-features.c
+tests_unit_test_spec_features_CPPFLAGS = $(SPEC_TEST_CPPFLAGS)
+tests_unit_test_spec_features_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
+tests_unit_test_spec_features_LDADD = $(SPEC_TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test-spec-fuzz
+TESTS += tests/unit/test-spec-fuzz
+tests_unit_test_spec_fuzz_SOURCES = tests/unit/test-spec-fuzz.c
+tests_unit_test_spec_fuzz_CPPFLAGS = $(SPEC_TEST_CPPFLAGS)
+tests_unit_test_spec_fuzz_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
+tests_unit_test_spec_fuzz_LDADD = $(SPEC_TEST_LIBS)

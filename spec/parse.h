@@ -19,7 +19,8 @@ int spec_config_load(const char *path, spec_config **out, ward_err *err);
 /* Check every rule of the runtime-spec and ward's stricter ones; names the path and the rule. */
 int spec_config_validate(const spec_config *c, ward_err *err);
 
-/* Serialise the model back to JSON (valid configs round-trip). *out is malloc'ed, NUL-terminated. */
+/* Serialise the model back to JSON (valid configs round-trip). *out is malloc'ed, NUL-terminated.
+ */
 int spec_config_to_json(const spec_config *c, char **out, size_t *len, ward_err *err);
 
 /* A runtime-spec Process object on its own (`ward exec --process FILE`), parsed and validated. */
@@ -29,8 +30,17 @@ int spec_process_validate(const spec_process *p, const char *path_prefix, ward_e
 /* A LinuxResources object on its own (`ward update --resources FILE`), parsed and validated. */
 int spec_resources_parse(const char *json, size_t len, spec_resources **out, ward_err *err);
 
-/* The default config.json of `ward spec` (like `runc spec`), rootless variant with userns. */
-int spec_default_config_json(bool rootless, char **out, ward_err *err);
+/*
+ * The default config.json of `ward spec` (like `runc spec` / `crun spec`), malloc'ed in *out:
+ * busybox-friendly (args ["sh"], terminal), the usual mounts,
+ * CAP_AUDIT_WRITE/KILL/NET_BIND_SERVICE, RLIMIT_NOFILE 1024, runc's masked and read-only paths,
+ * pid/network/ipc/uts/mount/cgroup namespaces. rootless (as crun does it) adds a user namespace
+ * mapping container 0 to host_uid/host_gid (the caller passes getuid()/getgid(); spec/ makes no
+ * syscalls), drops the devpts gid=5 option and the cgroup device rules; the network namespace and
+ * sysfs stay.
+ */
+int spec_default_config_json(bool rootless, uint32_t host_uid, uint32_t host_gid, char **out,
+                             ward_err *err);
 
 /* Read a whole file (at most max bytes) into a NUL-terminated buffer. */
 int spec_read_file(const char *path, size_t max, char **out, size_t *len, ward_err *err);

@@ -29,24 +29,37 @@ typedef struct spec_state {
     spec_kv_list annotations;
 
     /* ward's own fields */
-    char *rootfs;                /* absolute rootfs path */
-    char *created;               /* RFC 3339 UTC time of create */
-    uint64_t init_start_time;    /* /proc/PID/stat starttime: tells a reused pid apart */
-    char *cgroup_path;           /* the container's cgroup, relative to the hierarchy roots */
-    char *cgroup_mode;           /* "v1", "hybrid" or "v2" */
+    char *rootfs;             /* absolute rootfs path */
+    char *created;            /* RFC 3339 UTC time of create */
+    uint64_t init_start_time; /* /proc/PID/stat starttime: tells a reused pid apart */
+    char *cgroup_path;        /* the container's cgroup, relative to the hierarchy roots */
+    char *cgroup_mode;        /* "v1", "hybrid" or "v2" */
     bool systemd_cgroup;
-    bool started;                /* start has run (exec fifo consumed) */
-    char *owner;                 /* uid that created it */
-    char *protections_json;      /* JSON object of the protections in force, verbatim */
+    bool started;           /* start has run (exec fifo consumed) */
+    char *owner;            /* uid that created it */
+    char *protections_json; /* JSON object of the protections in force, verbatim */
 } spec_state;
 
 const char *spec_status_name(spec_status s);
 int spec_status_from_name(const char *name); /* -1 if unknown */
 
-/* Full state.json as ward stores it. */
+/*
+ * Full state.json as ward stores it and `ward state` prints it. The runtime-spec fields and the
+ * three that runc and crun also print (rootfs, created, owner) are top-level keys; ward's own
+ * fields are in a "ward" object:
+ *   {"ociVersion":..,"id":..,"status":..,"pid":N (omitted when 0),"bundle":..,"rootfs":..,
+ *    "created":..,"owner":..,"annotations":{..} (omitted when empty),
+ *    "ward":{"initStartTime":N,"cgroupPath":..,"cgroupMode":..,"systemdCgroup":B,"started":B,
+ *            "protections":{..}}}
+ */
 int spec_state_to_json(const spec_state *s, char **out, size_t *len, ward_err *err);
 /* Only the runtime-spec fields (what hooks receive on stdin). */
 int spec_state_to_oci_json(const spec_state *s, char **out, size_t *len, ward_err *err);
+/*
+ * Parse state.json, treating it as hostile: every field is type-checked; ociVersion, id, status and
+ * bundle are required; id must be a plain name; bundle, rootfs and ward.cgroupPath must be absolute
+ * without ".."; ward.protections must be an object (kept verbatim, compact, in protections_json).
+ */
 int spec_state_parse(const char *json, size_t len, spec_state **out, ward_err *err);
 void spec_state_free(spec_state *s);
 
