@@ -10,3 +10,22 @@ bin_PROGRAMS += ward
 ward_SOURCES = runtime/main.c
 ward_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 ward_LDADD = libwardrt.a libwardspec.a $(SECCOMP_LIBS) $(CAP_LIBS) $(YAJL_LIBS)
+
+# cgroups: dispatch (cgroup.c), layout, fs helpers, v1, v2, device rules (v1 lines + eBPF), stats
+libwardrt_a_SOURCES += \
+	runtime/cgroup.c runtime/cgroup_internal.h \
+	runtime/cgroup_layout.c runtime/cgroup_fs.c \
+	runtime/cgroup_v1.c runtime/cgroup_v1_res.c \
+	runtime/cgroup_v2.c runtime/cgroup_v2_res.c runtime/cgroup_v2_conv.c \
+	runtime/cgroup_devices.c runtime/cgroup_devices_bpf.c \
+	runtime/cgroup_stats.c
+
+CGROUP_TEST_LIBS = libwardrt.a libwardspec.a $(SECCOMP_LIBS) $(CAP_LIBS) $(YAJL_LIBS)
+check_PROGRAMS += tests/unit/test-cgroup-pure tests/unit/test-cgroup-host
+TESTS += tests/unit/test-cgroup-pure tests/unit/test-cgroup-host
+tests_unit_test_cgroup_pure_SOURCES = tests/unit/test-cgroup-pure.c
+tests_unit_test_cgroup_pure_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
+tests_unit_test_cgroup_pure_LDADD = $(CGROUP_TEST_LIBS) -lm
+tests_unit_test_cgroup_host_SOURCES = tests/unit/test-cgroup-host.c
+tests_unit_test_cgroup_host_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
+tests_unit_test_cgroup_host_LDADD = $(CGROUP_TEST_LIBS)
