@@ -60,6 +60,8 @@ int cg_layout_parse_mountinfo(const char *text, cg_layout *out, ward_err *err);
 const cg_layout *cg_layout_get(ward_err *err);
 /* Force the next cg_layout_get() to read the host again. */
 void cg_layout_reset(void);
+/* Use this layout from now on (tests: drive the v2 backend on hybrid's unified hierarchy). */
+void cg_layout_set(const cg_layout *l);
 const cg_hier *cg_layout_find(const cg_layout *l, unsigned controller);
 
 /* ---- cgroup_fs.c ---- */

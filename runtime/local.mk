@@ -21,11 +21,14 @@ libwardrt_a_SOURCES += \
 	runtime/cgroup_stats.c
 
 CGROUP_TEST_LIBS = libwardrt.a libwardspec.a $(SECCOMP_LIBS) $(CAP_LIBS) $(YAJL_LIBS)
-check_PROGRAMS += tests/unit/test-cgroup-pure tests/unit/test-cgroup-host
-TESTS += tests/unit/test-cgroup-pure tests/unit/test-cgroup-host
+check_PROGRAMS += tests/unit/test-cgroup-pure tests/unit/test-cgroup-host tests/unit/test-cgroup-v2u
+TESTS += tests/unit/test-cgroup-pure tests/unit/test-cgroup-host tests/unit/test-cgroup-v2u
 tests_unit_test_cgroup_pure_SOURCES = tests/unit/test-cgroup-pure.c
 tests_unit_test_cgroup_pure_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 tests_unit_test_cgroup_pure_LDADD = $(CGROUP_TEST_LIBS) -lm
-tests_unit_test_cgroup_host_SOURCES = tests/unit/test-cgroup-host.c
+tests_unit_test_cgroup_host_SOURCES = tests/unit/test-cgroup-host.c tests/unit/cgroup-child.h
 tests_unit_test_cgroup_host_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 tests_unit_test_cgroup_host_LDADD = $(CGROUP_TEST_LIBS)
+tests_unit_test_cgroup_v2u_SOURCES = tests/unit/test-cgroup-v2u.c tests/unit/cgroup-child.h
+tests_unit_test_cgroup_v2u_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
+tests_unit_test_cgroup_v2u_LDADD = $(CGROUP_TEST_LIBS)
