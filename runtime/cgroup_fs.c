@@ -209,12 +209,17 @@ int cg_mkdir_p(const char *root, const char *path, cg_dir_hook hook, void *data,
 
 int cg_rmdir(const char *dir, ward_err *err)
 {
-    /* Tasks that were just killed leave the cgroup asynchronously: give them up to ~2 s. */
+    return cg_rmdir_tries(dir, 200, err);
+}
+
+int cg_rmdir_tries(const char *dir, int tries, ward_err *err)
+{
+    /* Tasks that were just killed leave the cgroup asynchronously: 200 tries is about 2 s. */
     struct timespec ts = {0, 1000000};
-    for (int attempt = 0;; attempt++) {
+    for (int attempt = 1;; attempt++) {
         if (rmdir(dir) == 0 || errno == ENOENT)
             return 0;
-        if (errno != EBUSY || attempt >= 200)
+        if (errno != EBUSY || attempt >= tries)
             return ward_fail_errno(err, errno, "rmdir %s", dir);
         nanosleep(&ts, NULL);
         if (ts.tv_nsec < 10000000)

@@ -88,6 +88,7 @@ int cg_mkdir_p(const char *root, const char *path, cg_dir_hook hook, void *data,
                ward_err *err);
 /* rmdir, retrying briefly while the cgroup is busy; a missing directory is fine. */
 int cg_rmdir(const char *dir, ward_err *err);
+int cg_rmdir_tries(const char *dir, int tries, ward_err *err);
 int cg_read_pids(const char *dir, pid_t **pids, size_t *n, ward_err *err);
 /* Move every pid of from/cgroup.procs into to/cgroup.procs (a controller added later). */
 int cg_migrate_pids(const char *from, const char *to, ward_err *err);

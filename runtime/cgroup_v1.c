@@ -245,16 +245,14 @@ int cg_v1_destroy(const ward_cgroup *cg, const cg_layout *l, ward_err *err)
     char dir[PATH_MAX];
     int rc = 0;
     ward_err e2;
-    for (size_t i = 0; i < l->n_v1; i++) {
-        if (leaf_dir(&l->v1[i], cg, dir, err) < 0)
+    /* Once one hierarchy stayed busy for the whole wait, the others get one try each. */
+    for (size_t i = 0; i <= l->n_v1; i++) {
+        const char *mnt = i < l->n_v1 ? l->v1[i].mnt : l->unified;
+        if (mnt[0] == '\0' || (i == l->n_v1 && l->mode != CGROUP_MODE_HYBRID))
+            continue;
+        if (cg_join(dir, mnt, cg->path, err) < 0)
             return -1;
-        if (cg_rmdir(dir, rc < 0 ? &e2 : err) < 0)
-            rc = -1;
-    }
-    if (l->mode == CGROUP_MODE_HYBRID) {
-        if (cg_join(dir, l->unified, cg->path, err) < 0)
-            return -1;
-        if (cg_rmdir(dir, rc < 0 ? &e2 : err) < 0)
+        if (cg_rmdir_tries(dir, rc < 0 ? 1 : 200, rc < 0 ? &e2 : err) < 0)
             rc = -1;
     }
     return rc;

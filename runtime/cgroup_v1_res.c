@@ -31,6 +31,10 @@ static int memory_and_swap(const char *dir, const spec_memory *m, bool has_limit
         return has_limit
                    ? write_i64(dir, "memory.limit_in_bytes", m->limit, FIELD("memory.limit"), err)
                    : 0;
+    if (!cg_file_exists(dir, "memory.memsw.limit_in_bytes") && m->swap == -1)
+        return has_limit
+                   ? write_i64(dir, "memory.limit_in_bytes", m->limit, FIELD("memory.limit"), err)
+                   : 0; /* unlimited swap where swap is not accounted: nothing to do */
     if (!cg_file_exists(dir, "memory.memsw.limit_in_bytes"))
         return ward_fail(err, FIELD("memory.swap") ": swap accounting is not available on this "
                                                    "host (no memory.memsw.limit_in_bytes; boot "

@@ -215,7 +215,7 @@ static cg_dev_rule R(bool allow, char type, int64_t major, int64_t minor, unsign
 /* The program agrees with cg_dev_rules_allow on a grid of devices and every access. */
 static void check_program(const char *name, const cg_dev_rule *rules, size_t n)
 {
-    static const uint32_t majors[] = {0, 1, 5, 10, 136, 2147483648u, 4294967295u};
+    static const uint32_t majors[] = {0, 1, 5, 8, 10, 136, 2147483648u, 4294967295u};
     static const uint32_t minors[] = {0, 1, 3, 5, 7, 200, 4294967295u};
     struct bpf_insn *insns = NULL;
     size_t n_insns = 0, mismatches = 0, runs = 0;
@@ -224,8 +224,8 @@ static void check_program(const char *name, const cg_dev_rule *rules, size_t n)
                 name))
         return;
     for (int t = 0; t < 2; t++)
-        for (size_t a = 0; a < 7; a++)
-            for (size_t b = 0; b < 7; b++)
+        for (size_t a = 0; a < sizeof(majors) / sizeof(majors[0]); a++)
+            for (size_t b = 0; b < sizeof(minors) / sizeof(minors[0]); b++)
                 for (unsigned acc = 1; acc <= 7; acc++) {
                     char type = t ? 'b' : 'c';
                     uint32_t ctx[3] = {(acc << 16) | (t ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR),
