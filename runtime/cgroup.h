@@ -32,10 +32,17 @@ int cgroup_detect_mode(cgroup_mode *out, ward_err *err);
 int cgroup_resolve_path(const char *cgroups_path, const char *id, char out[PATH_MAX],
                         ward_err *err);
 
-/* Make the cgroup in every hierarchy the container uses and apply resources (may be NULL). */
+/*
+ * Make the cgroup in every hierarchy the container uses and apply resources (cfg may be NULL).
+ * Fills *cg (the detected mode and the resolved path) for the calls below; refuses a cgroup that
+ * already has processes in it; removes what it made when it fails.
+ */
 int cgroup_create(ward_cgroup *cg, const char *id, const spec_config *cfg, ward_err *err);
 
-/* v2 only: an O_PATH|O_DIRECTORY fd of the container's cgroup for clone3(CLONE_INTO_CGROUP); -1 on v1. */
+/*
+ * v2 only: an O_PATH|O_DIRECTORY fd of the container's cgroup for clone3(CLONE_INTO_CGROUP);
+ * -1 with errnum EOPNOTSUPP on v1 and hybrid (use cgroup_enter there).
+ */
 int cgroup_open_dir_fd(const ward_cgroup *cg, ward_err *err);
 
 /* Move pid into the container's cgroup in every hierarchy. */
