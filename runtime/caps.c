@@ -2,6 +2,7 @@
 #include "runtime/process_setup.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
@@ -71,8 +72,11 @@ int caps_apply(const spec_capabilities *c, ward_err *err)
     for (int v = 0; v < 64; v++) {
         if (!(amb & (1ULL << v)))
             continue;
+        /* an ambient capability needs to be permitted and inheritable; like runc, a config that
+         * lists one without those gets less privilege and a warning, never more */
         if (cap_set_ambient(v, CAP_SET) < 0)
-            return ward_fail_errno(err, errno, "raise ambient capability %s", cap_to_name(v));
+            fprintf(stderr, "ward: warning: cannot raise ambient capability %s: %s\n",
+                    cap_to_name(v), strerror(errno));
     }
     return 0;
 }

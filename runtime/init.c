@@ -198,6 +198,8 @@ static int init_run(const init_args *a, char **exec_path_out, char **state_json,
         return -1;
     if (a->ns->new_user && become_root_in_userns(err) < 0)
         return -1;
+    if (ns_unshare_cgroup(a->ns, err) < 0)
+        return -1;
     if (run_runtime_hooks_in_ward(a->sync_fd, err) < 0 || set_names(cfg, err) < 0 ||
         sysctl_apply(cfg, err) < 0 || setup_filesystem(a, *state_json, err) < 0)
         return -1;

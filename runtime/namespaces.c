@@ -59,6 +59,8 @@ int ns_plan_make(const spec_config *cfg, ns_plan *plan, ward_err *err)
         }
         if (ns->type == SPEC_NS_TIME)
             plan->new_time = true;
+        else if (ns->type == SPEC_NS_CGROUP)
+            plan->new_cgroup = true;
         else
             plan->clone_flags |= spec_ns_clone_flag(ns->type);
         if (ns->type == SPEC_NS_USER)
@@ -120,6 +122,13 @@ int ns_prepare_parent(const spec_config *cfg, const ns_plan *plan, ward_err *err
         if (write_time_offsets(cfg, err) < 0)
             return -1;
     }
+    return 0;
+}
+
+int ns_unshare_cgroup(const ns_plan *plan, ward_err *err)
+{
+    if (plan->new_cgroup && unshare(CLONE_NEWCGROUP) < 0)
+        return ward_fail_errno(err, errno, "create cgroup namespace");
     return 0;
 }
 

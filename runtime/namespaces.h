@@ -13,6 +13,7 @@ typedef struct ns_plan {
     int join_fd[SPEC_NS_COUNT]; /* fds of namespaces to join by path, -1 otherwise */
     bool new_user;            /* a new user namespace (needs uid/gid maps written by ward) */
     bool new_time;            /* a new time namespace (made by ward with unshare, offsets first) */
+    bool new_cgroup;          /* made by the init once it is in its cgroup, so that is its root */
 } ns_plan;
 
 int spec_ns_clone_flag(spec_ns_type t);
@@ -29,6 +30,9 @@ int ns_prepare_parent(const spec_config *cfg, const ns_plan *plan, ward_err *err
 
 /* In the init: join the namespaces given by path (user first). */
 int ns_join_paths(const ns_plan *plan, ward_err *err);
+
+/* In the init, after ward moved it into its cgroup: the cgroup namespace rooted there. */
+int ns_unshare_cgroup(const ns_plan *plan, ward_err *err);
 
 /* In ward: write /proc/PID/{uid_map,gid_map} from linux.uidMappings/gidMappings. */
 int ns_write_id_maps(const spec_config *cfg, pid_t pid, ward_err *err);

@@ -12,7 +12,7 @@
 
 static void emit_process(jwriter *w)
 {
-    static const char *const sets[] = {"bounding", "effective", "permitted", "ambient"};
+    static const char *const sets[] = {"bounding", "effective", "permitted"};
     spec_strv caps = STRV("CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE");
     size_t i;
     jw_key(w, "process");
