@@ -73,10 +73,9 @@ int caps_apply(const spec_capabilities *c, ward_err *err)
         if (!(amb & (1ULL << v)))
             continue;
         /* an ambient capability needs to be permitted and inheritable; like runc, a config that
-         * lists one without those gets less privilege and a warning, never more */
-        if (cap_set_ambient(v, CAP_SET) < 0)
-            fprintf(stderr, "ward: warning: cannot raise ambient capability %s: %s\n",
-                    cap_to_name(v), strerror(errno));
+         * lists one without those gets less privilege, never more (ward warned at create) */
+        if (cap_set_ambient(v, CAP_SET) < 0 && errno != EPERM)
+            return ward_fail_errno(err, errno, "raise ambient capability %s", cap_to_name(v));
     }
     return 0;
 }

@@ -16,7 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * runc's allow-list: mknod of any char or block device (so the spec's linux.devices can be made;
+ * CAP_MKNOD and Landlock still decide who may), and read/write only of the harmless ones.
+ */
 static const cg_dev_rule default_allow[] = {
+    {true, 'c', -1, -1, CG_ACC_MKNOD}, /* mknod c *:* */
+    {true, 'b', -1, -1, CG_ACC_MKNOD}, /* mknod b *:* */
     {true, 'c', 1, 3, CG_ACC_ALL},    /* /dev/null */
     {true, 'c', 1, 5, CG_ACC_ALL},    /* /dev/zero */
     {true, 'c', 1, 7, CG_ACC_ALL},    /* /dev/full */

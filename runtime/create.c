@@ -66,6 +66,24 @@ static int resolve_paths(create_job *j, ward_err *err)
     return 0;
 }
 
+/* An ambient capability needs to be permitted and inheritable too; say so here, in ward's own
+ * output, since the init (whose stderr is the container's) raises only what it can. */
+static void warn_ambient_capabilities(const spec_capabilities *c)
+{
+    for (size_t i = 0; i < c->ambient.len; i++) {
+        const char *name = c->ambient.items[i];
+        bool inh = false, perm = false;
+        for (size_t k = 0; k < c->inheritable.len; k++)
+            inh = inh || strcmp(c->inheritable.items[k], name) == 0;
+        for (size_t k = 0; k < c->permitted.len; k++)
+            perm = perm || strcmp(c->permitted.items[k], name) == 0;
+        if (!inh || !perm)
+            ward_log_warning("process.capabilities.ambient[%zu]: %s is not %s; it will not be "
+                             "raised",
+                             i, name, !inh ? "inheritable" : "permitted");
+    }
+}
+
 static int load_config(create_job *j, ward_err *err)
 {
     char path[PATH_MAX + 16];
@@ -82,6 +100,7 @@ static int load_config(create_job *j, ward_err *err)
                               "required to receive the terminal");
     if (sysctl_validate(j->cfg, err) < 0)
         return ward_err_prefix(err, "config.json");
+    warn_ambient_capabilities(&j->cfg->process.capabilities);
     return resolve_paths(j, err);
 }
 
@@ -268,12 +287,18 @@ static int start_init(create_job *j, ward_err *err)
 
 static int finish(create_job *j, ward_err *err)
 {
+    cleanup_free char *json = NULL;
+    sync_msg m;
     j->st.status = SPEC_STATUS_CREATED;
     if (state_write(j->dirfd, &j->st, err) < 0)
         return -1;
     if (j->o->pid_file && write_pid_file(j->o->pid_file, j->pid, err) < 0)
         return -1;
-    return sync_send(j->sock[0], SYNC_CREATED, NULL, 0, -1, err);
+    /* the init runs startContainer hooks with this state */
+    if (oci_state(j, &json, err) < 0 ||
+        sync_send(j->sock[0], SYNC_CREATED, json, strlen(json), -1, err) < 0)
+        return -1;
+    return sync_expect(j->sock[0], SYNC_DETACHED, &m, NULL, err);
 }
 
 static void teardown(create_job *j)

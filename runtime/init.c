@@ -217,8 +217,15 @@ static int init_run(const init_args *a, char **exec_path_out, char **state_json,
         report_ready(a, landlock_json, err) < 0 ||
         sync_expect(a->sync_fd, SYNC_CREATED, &m, NULL, err) < 0)
         return -1;
-    /* ward wrote the state: from now on the init outlives it */
-    prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+    free(*state_json); /* from now on hooks see the state "created" */
+    *state_json = strdup(m.data);
+    if (*state_json == NULL)
+        return ward_fail_errno(err, ENOMEM, "init");
+    /* ward wrote the state: from now on the init outlives it (ward waits for this answer,
+     * or its exit would kill us) */
+    if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0 ||
+        sync_send(a->sync_fd, SYNC_DETACHED, NULL, 0, -1, err) < 0)
+        return -1;
     *exec_path_out = strdup(exec_path);
     return *exec_path_out ? 0 : ward_fail_errno(err, ENOMEM, "init");
 }

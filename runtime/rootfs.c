@@ -20,7 +20,8 @@ int rootfs_propagation(const spec_config *cfg, unsigned long *flags, ward_err *e
     const char *name = cfg->linux_.rootfs_propagation;
 
     if (name == NULL || name[0] == '\0') {
-        *flags = MS_PRIVATE | MS_REC;
+        /* runc's default: host mounts made later still reach rslave binds, nothing flows back */
+        *flags = MS_SLAVE | MS_REC;
         return 0;
     }
     if (mountopt_propagation(name, flags) < 0)

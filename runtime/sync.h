@@ -19,6 +19,7 @@ typedef enum sync_type {
     SYNC_SECCOMP_NOTIFY,  /* init -> ward: seccomp listener fd attached */
     SYNC_READY,           /* init -> ward: all set up; data: protections JSON */
     SYNC_CREATED,         /* ward -> init: state written, stop dying with ward */
+    SYNC_DETACHED,        /* init -> ward: death signal cleared, ward may exit */
     SYNC_ERROR,           /* either way: data is the error message, errnum is set */
 } sync_type;
 

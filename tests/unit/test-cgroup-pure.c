@@ -255,20 +255,26 @@ static void test_devices(void)
     size_t n = 0;
     char line[64];
     ward_err err = {0};
-    tap_ok(cg_dev_rules_build(NULL, &rules, &n, &err) == 0 && n == 10, "default rules: %zu", n);
+    tap_ok(cg_dev_rules_build(NULL, &rules, &n, &err) == 0 && n == 12, "default rules: %zu", n);
     cg_dev_rule_format(&rules[0], line, sizeof(line));
     tap_streq(line, "a", "rule 0 is \"a\" (deny all)");
     tap_ok(!rules[0].allow, "  and it denies");
     cg_dev_rule_format(&rules[1], line, sizeof(line));
-    tap_streq(line, "c 1:3 rwm", "rule 1 is /dev/null");
-    cg_dev_rule_format(&rules[9], line, sizeof(line));
-    tap_streq(line, "c 136:* rwm", "rule 9 is /dev/pts/*");
+    tap_streq(line, "c *:* m", "rule 1 is mknod of any char device (runc's list)");
+    cg_dev_rule_format(&rules[2], line, sizeof(line));
+    tap_streq(line, "b *:* m", "rule 2 is mknod of any block device");
+    cg_dev_rule_format(&rules[3], line, sizeof(line));
+    tap_streq(line, "c 1:3 rwm", "rule 3 is /dev/null");
+    cg_dev_rule_format(&rules[11], line, sizeof(line));
+    tap_streq(line, "c 136:* rwm", "rule 11 is /dev/pts/*");
     tap_ok(cg_dev_rules_allow(rules, n, 'c', 1, 3, CG_ACC_READ | CG_ACC_WRITE),
            "defaults allow /dev/null rw");
     tap_ok(cg_dev_rules_allow(rules, n, 'c', 136, 4, CG_ACC_ALL), "defaults allow /dev/pts/4");
     tap_ok(!cg_dev_rules_allow(rules, n, 'c', 1, 11, CG_ACC_READ), "defaults deny /dev/kmsg");
     tap_ok(!cg_dev_rules_allow(rules, n, 'b', 8, 0, CG_ACC_READ), "defaults deny block 8:0");
-    tap_ok(!cg_dev_rules_allow(rules, n, 'c', 10, 200, CG_ACC_MKNOD), "defaults deny tun mknod");
+    tap_ok(cg_dev_rules_allow(rules, n, 'c', 10, 200, CG_ACC_MKNOD), "defaults allow tun mknod");
+    tap_ok(!cg_dev_rules_allow(rules, n, 'c', 10, 200, CG_ACC_READ), "  but not reading tun");
+    tap_ok(!cg_dev_rules_allow(rules, n, 'b', 8, 0, CG_ACC_WRITE), "defaults deny writing 8:0");
     check_program("defaults", rules, n);
     free(rules);
 
@@ -290,7 +296,7 @@ static void test_devices(void)
         {.allow = true, .type = 'b', .has_major = true, .major = 8, .access = "r"},
     };
     spec_resources res = {.devices = spec, .n_devices = 3};
-    tap_ok(cg_dev_rules_build(&res, &rules, &n, &err) == 0 && n == 13, "spec rules + defaults");
+    tap_ok(cg_dev_rules_build(&res, &rules, &n, &err) == 0 && n == 15, "spec rules + defaults");
     tap_ok(cg_dev_rules_allow(rules, n, 'c', 10, 200, CG_ACC_READ), "later deny w keeps r");
     tap_ok(!cg_dev_rules_allow(rules, n, 'c', 10, 200, CG_ACC_READ | CG_ACC_WRITE),
            "later deny w denies rw");
