@@ -54,7 +54,9 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    if _SESSION.get("name") == "ward":
+    # WARD_ITEST_FORCE_WARD_ONLY=1 runs ward_only tests on another runtime too, to see how it
+    # differs.
+    if _SESSION.get("name") == "ward" or os.environ.get("WARD_ITEST_FORCE_WARD_ONLY") == "1":
         return
     skip = pytest.mark.skip(reason=f"ward_only: {_SESSION.get('name')} differs from ward here")
     for item in items:

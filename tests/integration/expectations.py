@@ -24,7 +24,13 @@ ERRORS = {
                           'unknown capability "{name}"',
     "duplicate_namespace": 'ward: config.json: linux.namespaces[{index}].type: '
                            'duplicate namespace "{name}"',
+    "unknown_rlimit": 'ward: config.json: process.rlimits[{index}].type: '
+                      'unknown rlimit "{name}"',
+    "missing_rootfs": "ward: config.json: root.path: {path}: No such file or directory",
 }
+
+# Entries ward may keep in --root besides one directory per container (e.g. a global lock).
+ROOT_ALLOWED_ENTRIES = set()
 
 # Malformed JSON: `ward: config.json: line L, column C: <yajl's message>`; the message is yajl's,
 # so only the prefix is exact.

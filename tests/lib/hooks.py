@@ -12,7 +12,7 @@ performs each ACTION in order:
     state:FILE      write the raw state JSON to FILE
     pid:FILE        write the hook's own pid to FILE
     sleep:SECS      exec sleep SECS (so the pid written by pid: is the sleeping process)
-    fail            exit 1
+    fail            append "KIND is failing" to LOG and exit 1
 """
 
 import os
@@ -28,7 +28,7 @@ for action in "$@"; do
     state:*) printf '%s' "$state" > "${action#state:}" ;;
     pid:*) echo $$ > "${action#pid:}" ;;
     sleep:*) exec sleep "${action#sleep:}" ;;
-    fail) echo "$kind failing" >> "$log"; exit 1 ;;
+    fail) echo "$kind is failing" >> "$log"; exit 1 ;;
     esac
 done
 exit 0
@@ -48,9 +48,14 @@ def hook_args(script, kind, log, *actions):
 
 
 def read_log(log):
-    """The log as a list of 'KIND STATUS' lines (env lines included)."""
+    """The log as a list of lines ('KIND STATUS', 'KIND env ...', 'KIND is failing')."""
     try:
         with open(log) as f:
             return [line.rstrip("\n") for line in f if line.strip()]
     except FileNotFoundError:
         return []
+
+
+def kinds(log):
+    """The KIND of each 'KIND STATUS' line, in order (one per hook run)."""
+    return [line.split()[0] for line in read_log(log) if len(line.split()) == 2]
