@@ -277,3 +277,19 @@ def test_symlink_escape_rootfs_in_root_resolution(ctx, kind):
     _assert_host_untouched(ctx, target, res)
     if res.rc == 0:
         assert res.out.split() == ["1", "0"]
+
+
+@pytest.mark.parametrize("recursive", [True, False])
+def test_bind_vs_rbind_submounts(ctx, recursive):
+    src = _host_dir(ctx, "rbind-src", {"top": "top\n"})
+    sub = os.path.join(src, "sub")
+    os.mkdir(sub)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", sub], check=True)
+    try:
+        open(os.path.join(sub, "in-submount"), "w").close()
+        b = ctx.bundle(private=True, script="ls /data/sub")
+        b.add_mount("/data", "bind", src, ["rbind" if recursive else "bind", "ro"])
+        out = ctx.run_ok(b).split()
+    finally:
+        subprocess.run(["umount", sub], check=True)
+    assert out == (["in-submount"] if recursive else [])

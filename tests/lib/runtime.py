@@ -281,8 +281,4 @@ class Runtime:
         left = [e for e in self.root_entries() if e in self.ids]
         if left:
             problems.append(f"state left in --root {self.root}: {left}")
-        if self.ids:
-            listed = self.call("list", "-q").out.split()
-            if listed:
-                problems.append(f"`list -q` still shows {listed}")
         return problems
