@@ -1,0 +1,138 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Invalid configs: non-zero exit, an error naming the JSON path (exact for ward, see
+expectations.py), and nothing left behind: no state in --root, no cgroup, no mount, no process."""
+
+import json
+import os
+
+import pytest
+
+import expectations as E
+from lib import hostcheck
+
+
+def _leftover_mounts(before, ctx):
+    """New host mounts since `before`, ignoring other users' /tmp dirs and network namespaces
+    (other test suites may run on this machine at the same time)."""
+    base = os.path.dirname(ctx.tmp)
+    return [m for m in hostcheck.new_mounts(before, ignore_prefixes=("/run/netns",))
+            if not (m[1].startswith("/tmp/") and not m[1].startswith(base + "/"))]
+
+
+def _processes_rooted_in(path):
+    found = []
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                if os.readlink(f"/proc/{pid}/root").startswith(path):
+                    found.append(pid)
+            except OSError:
+                pass
+    return found
+
+
+def _expect_rejected(ctx, b, regex=None, raw=None, command="create"):
+    cid = ctx.new_id()
+    ctx.prepare(cid, b)
+    if raw is not None:
+        b.write_raw(raw)
+    mounts_before = hostcheck.mount_ids()
+    if command == "create":
+        res = ctx.rt.create(cid, b, check=False, write_config=raw is None)
+    else:
+        res = ctx.rt.run(cid, b, write_config=raw is None)
+    assert res.rc != 0, res
+    assert res.err.strip(), res
+    if ctx.is_ward and regex is not None:
+        E.assert_stderr_line(res.err, regex)
+    assert ctx.rt.call("state", cid).rc != 0
+    assert [e for e in ctx.rt.root_entries() if e not in E.ROOT_ALLOWED_ENTRIES] == []
+    assert hostcheck.cgroup_dirs(ctx.cgroups_path(cid)) == []
+    assert _leftover_mounts(mounts_before, ctx) == []
+    assert _processes_rooted_in(b.rootfs) == []
+    return res
+
+
+def test_missing_process_args(ctx):
+    b = ctx.bundle()
+    del b.process["args"]
+    _expect_rejected(ctx, b, E.error_re("missing_args"))
+
+
+def test_empty_process_args(ctx):
+    b = ctx.bundle()
+    b.process["args"] = []
+    _expect_rejected(ctx, b, E.error_re("empty_args"))
+
+
+def test_unknown_namespace_type(ctx):
+    b = ctx.bundle()
+    b.linux["namespaces"] = [{"type": t} for t in ("pid", "network", "foo", "uts", "mount")]
+    _expect_rejected(ctx, b, E.error_re("bad_namespace_type", index=2, name="foo"))
+
+
+def test_duplicate_namespace(ctx):
+    b = ctx.bundle()
+    b.linux["namespaces"] = [{"type": t} for t in ("pid", "network", "ipc", "pid", "mount")]
+    _expect_rejected(ctx, b, E.error_re("duplicate_namespace", index=3, name="pid"))
+
+
+def test_malformed_json(ctx):
+    b = ctx.bundle()
+    _expect_rejected(ctx, b, E.malformed_re(**E.MALFORMED_AT), raw=E.MALFORMED_DOC)
+
+
+def test_truncated_json(ctx):
+    b = ctx.bundle()
+    text = json.dumps(b.config, indent=1)
+    _expect_rejected(ctx, b, None, raw=text[: len(text) // 2])
+
+
+def test_config_not_an_object(ctx):
+    b = ctx.bundle()
+    _expect_rejected(ctx, b, None, raw="[1, 2, 3]\n")
+
+
+def test_missing_config(ctx):
+    b = ctx.bundle()
+    cid = ctx.new_id()
+    res = ctx.rt.create(cid, b.path, check=False)
+    assert res.rc != 0
+    assert "config.json" in res.err
+    assert ctx.rt.root_entries() == []
+
+
+@pytest.mark.ward_only  # runc 1.1 only warns about a relative mount destination and goes on
+def test_bad_mount_destination(ctx):
+    b = ctx.bundle()
+    b.add_mount("relative/dir", "tmpfs", "tmpfs", ["size=64k"])
+    index = len(b.config["mounts"]) - 1
+    _expect_rejected(ctx, b, E.error_re("bad_mount_destination", index=index))
+    assert not os.path.exists(os.path.join(b.rootfs, "relative"))
+
+
+@pytest.mark.ward_only  # runc and crun accept (and ignore) unknown capability names
+def test_unknown_capability(ctx):
+    b = ctx.bundle()
+    b.process["capabilities"]["bounding"] = ["CAP_FOO", "CAP_KILL"]
+    _expect_rejected(ctx, b, E.error_re("unknown_capability", set="bounding", index=0,
+                                        name="CAP_FOO"))
+
+
+def test_unknown_rlimit(ctx):
+    b = ctx.bundle()
+    b.process["rlimits"].append({"type": "RLIMIT_FOO", "soft": 1, "hard": 1})
+    _expect_rejected(ctx, b, E.error_re("unknown_rlimit", index=1, name="RLIMIT_FOO"))
+
+
+def test_missing_rootfs(ctx):
+    b = ctx.bundle()
+    b.config["root"]["path"] = ctx.path("no-such-rootfs")
+    _expect_rejected(ctx, b, E.error_re("missing_rootfs", path=ctx.path("no-such-rootfs")))
+
+
+def test_bad_config_with_run(ctx):
+    b = ctx.bundle()
+    b.linux["namespaces"] = [{"type": t} for t in ("pid", "network", "foo", "uts", "mount")]
+    _expect_rejected(ctx, b, E.error_re("bad_namespace_type", index=2, name="foo"),
+                     command="run")
