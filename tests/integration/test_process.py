@@ -120,11 +120,30 @@ def test_capabilities_non_root_without_ambient(ctx):
     assert st["CapBnd"] == "0000000000000420"
 
 
-@pytest.mark.parametrize("nnp", [True, False])
-def test_no_new_privileges(ctx, nnp):
+def test_no_new_privileges(ctx):
     b = ctx.bundle("cat", "/proc/self/status")
-    b.process["noNewPrivileges"] = nnp
-    assert _status(ctx.run_ok(b))["NoNewPrivs"] == ("1" if nnp else "0")
+    b.process["noNewPrivileges"] = True
+    assert _status(ctx.run_ok(b))["NoNewPrivs"] == "1"
+
+
+@pytest.mark.ward_only
+def test_no_new_privileges_is_mandatory(ctx):
+    """ward sets no_new_privs even when the config says false: only the host may relax it."""
+    b = ctx.bundle("cat", "/proc/self/status")
+    b.process["noNewPrivileges"] = False
+    assert _status(ctx.run_ok(b))["NoNewPrivs"] == "1"
+
+
+@pytest.mark.ward_only
+def test_no_new_privileges_optional_by_host_config(ctx):
+    """Control: with the host's ward.conf allowing it, noNewPrivileges false is honoured."""
+    conf = ctx.path("ward.conf")
+    with open(conf, "w") as f:
+        f.write("sandbox.no_new_privileges = optional\n")
+    b = ctx.bundle("cat", "/proc/self/status")
+    b.process["noNewPrivileges"] = False
+    ctx.rt.global_args = ctx.rt.global_args + ["--config", conf]
+    assert _status(ctx.run_ok(b))["NoNewPrivs"] == "0"
 
 
 def test_cwd(ctx):
