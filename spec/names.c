@@ -102,6 +102,14 @@ const char *const spec_seccomp_flags[] = {
     NULL,
 };
 
+/* What ward can apply with the libseccomp it builds against (2.5: no WAIT_KILLABLE_RECV). */
+const char *const spec_seccomp_supported_flags[] = {
+    "SECCOMP_FILTER_FLAG_TSYNC",
+    "SECCOMP_FILTER_FLAG_LOG",
+    "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+    NULL,
+};
+
 const char *const spec_propagations[] = {
     "shared", "slave",    "private",     "unbindable", "rshared",
     "rslave", "rprivate", "runbindable", NULL,

@@ -278,6 +278,8 @@ static const struct {
      "linux.resources.memory.limit: must be -1 (unlimited) or a byte count"},
     {RES("{\"memory\":{\"swappiness\":101}}"),
      "linux.resources.memory.swappiness: must be between 0 and 100"},
+    {RES("{\"memory\":{\"limit\":2000,\"swap\":0}}"), ""},
+    {RES("{\"memory\":{\"limit\":2000,\"swap\":-1}}"), ""},
     {RES("{\"memory\":{\"limit\":2000,\"swap\":1000}}"),
      "linux.resources.memory.swap: must not be less than memory.limit"},
     {RES("{\"cpu\":{\"cpus\":\"0-1,a\"}}"),
