@@ -38,8 +38,6 @@ static inline bool spec_name_known(const char *const *table, const char *name)
 {
     return name != NULL && spec_name_index(table, name) >= 0;
 }
-/* "a, b or c" for messages, written into buf. */
-const char *spec_name_list(const char *const *table, char *buf, size_t size);
 
 /* Capability number of "CAP_..." or -1 (for the runtime's libcap translation). */
 int spec_capability_from_name(const char *name);
