@@ -3,23 +3,6 @@
 
 #define EMIT_FIELDS(w, table, base) jf_emit(w, table, table##_len, base)
 
-/* "key": [ {fields of each element}, ... ] for an array of table-described structs. */
-static void emit_array(jwriter *w, const char *key, const jfield *t, size_t nt, const void *items,
-                       size_t n, size_t elem_size)
-{
-    size_t i;
-    if (n == 0)
-        return;
-    jw_key(w, key);
-    jw_open_array(w);
-    for (i = 0; i < n; i++) {
-        jw_open(w);
-        jf_emit(w, t, nt, (const char *)items + i * elem_size);
-        jw_close(w);
-    }
-    jw_close_array(w);
-}
-
 static void emit_namespaces(jwriter *w, const spec_linux *l)
 {
     size_t i;
@@ -48,8 +31,8 @@ void spec_emit_seccomp(jwriter *w, const spec_seccomp *s)
             const spec_seccomp_syscall *sc = &s->syscalls[i];
             jw_open(w);
             EMIT_FIELDS(w, spec_t_syscall, sc);
-            emit_array(w, "args", spec_t_seccomp_arg, spec_t_seccomp_arg_len, sc->args, sc->n_args,
-                       sizeof(*sc->args));
+            jf_emit_array(w, "args", spec_t_seccomp_arg, spec_t_seccomp_arg_len, sc->args,
+                          sc->n_args, sizeof(*sc->args));
             jw_close(w);
         }
         jw_close_array(w);
@@ -79,8 +62,8 @@ void spec_emit_linux(jwriter *w, const spec_linux *l)
     emit_namespaces(w, l);
     spec_emit_id_mappings(w, "uidMappings", l->uid_mappings, l->n_uid_mappings);
     spec_emit_id_mappings(w, "gidMappings", l->gid_mappings, l->n_gid_mappings);
-    emit_array(w, "devices", spec_t_device, spec_t_device_len, l->devices, l->n_devices,
-               sizeof(*l->devices));
+    jf_emit_array(w, "devices", spec_t_device, spec_t_device_len, l->devices, l->n_devices,
+                  sizeof(*l->devices));
     EMIT_FIELDS(w, spec_t_linux, l);
     if (l->has_resources) {
         jw_key(w, "resources");

@@ -1,24 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "spec/model.h"
 
-static void emit_list(jwriter *w, const char *key, const jfield *t, size_t nt, const void *items,
-                      size_t n, size_t elem_size)
-{
-    size_t i;
-    if (n == 0)
-        return;
-    jw_key(w, key);
-    jw_open_array(w);
-    for (i = 0; i < n; i++) {
-        jw_open(w);
-        jf_emit(w, t, nt, (const char *)items + i * elem_size);
-        jw_close(w);
-    }
-    jw_close_array(w);
-}
-
 #define EMIT_LIST(w, key, table, items, n)                                                         \
-    emit_list(w, key, table, table##_len, items, n, sizeof(*(items)))
+    jf_emit_array(w, key, table, table##_len, items, n, sizeof(*(items)))
 
 static void emit_block_io(jwriter *w, const spec_block_io *b)
 {

@@ -59,7 +59,7 @@ static void emit_linux(jwriter *w)
     emit_names(w, "operators", spec_seccomp_operators);
     emit_names(w, "archs", spec_seccomp_arches);
     emit_names(w, "knownFlags", spec_seccomp_flags);
-    emit_names(w, "supportedFlags", spec_seccomp_flags);
+    emit_names(w, "supportedFlags", spec_seccomp_supported_flags);
     jw_close(w);
     emit_enabled(w, "apparmor", false);
     emit_enabled(w, "selinux", false);

@@ -95,6 +95,21 @@ typedef int (*jr_elem_fn)(const jnode *n, jpath *p, void *elem, ward_err *err);
 int jr_array(const jnode *n, jpath *p, size_t elem_size, void **items, size_t *len, jr_elem_fn fn,
              ward_err *err);
 
+/*
+ * Run `call` when member key of object node n is present; inside it, `child` is the member and the
+ * path p points at it. Returns -1 from the enclosing function when call fails.
+ */
+#define JR_CHILD(n, p, key, call)                                                                  \
+    do {                                                                                           \
+        const jnode *child = json_get(n, key);                                                     \
+        if (child != NULL) {                                                                       \
+            size_t saved_ = jp_key(p, key);                                                        \
+            if ((call) < 0)                                                                        \
+                return -1;                                                                         \
+            jp_pop(p, saved_);                                                                     \
+        }                                                                                          \
+    } while (0)
+
 /* ---- table-driven structs: one description serves parse, emit and free ---- */
 
 typedef enum jkind {
@@ -140,6 +155,9 @@ typedef struct jfield {
 typedef struct jwriter jwriter;
 int jf_parse(const jnode *obj, jpath *p, const jfield *t, size_t nt, void *base, ward_err *err);
 void jf_emit(jwriter *w, const jfield *t, size_t nt, const void *base);
+/* "key": [{fields of each element}, ...], nothing when n is 0. */
+void jf_emit_array(jwriter *w, const char *key, const jfield *t, size_t nt, const void *items,
+                   size_t n, size_t elem_size);
 void jf_free(const jfield *t, size_t nt, void *base);
 
 /* ---- writing: yajl_gen behind a sticky error flag, so emitters check once at the end ---- */

@@ -252,3 +252,19 @@ void jf_emit(jwriter *w, const jfield *t, size_t nt, const void *base)
                    (t[k].flags & JF_REQUIRED) || t[k].has_off >= 0);
     }
 }
+
+void jf_emit_array(jwriter *w, const char *key, const jfield *t, size_t nt, const void *items,
+                   size_t n, size_t elem_size)
+{
+    size_t i;
+    if (n == 0)
+        return;
+    jw_key(w, key);
+    jw_open_array(w);
+    for (i = 0; i < n; i++) {
+        jw_open(w);
+        jf_emit(w, t, nt, (const char *)items + i * elem_size);
+        jw_close(w);
+    }
+    jw_close_array(w);
+}

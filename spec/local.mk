@@ -58,3 +58,7 @@ tests_unit_test_spec_fuzz_SOURCES = tests/unit/test-spec-fuzz.c
 tests_unit_test_spec_fuzz_CPPFLAGS = $(SPEC_TEST_CPPFLAGS)
 tests_unit_test_spec_fuzz_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 tests_unit_test_spec_fuzz_LDADD = $(SPEC_TEST_LIBS)
+
+EXTRA_DIST += tests/unit/data/spec/full.json tests/unit/data/spec/runc-spec.json \
+	tests/unit/data/spec/runc-spec-rootless.json tests/unit/data/spec/crun-spec.json \
+	tests/unit/data/spec/crun-spec-rootless.json tests/unit/data/spec/ctr-oci-spec.json

@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "spec/names.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* Linux capability numbers 0..40 (include/uapi/linux/capability.h). */
@@ -102,6 +100,14 @@ const char *const spec_seccomp_flags[] = {
     NULL,
 };
 
+/* What ward can apply with the libseccomp it builds against (2.5: no WAIT_KILLABLE_RECV). */
+const char *const spec_seccomp_supported_flags[] = {
+    "SECCOMP_FILTER_FLAG_TSYNC",
+    "SECCOMP_FILTER_FLAG_LOG",
+    "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+    NULL,
+};
+
 const char *const spec_propagations[] = {
     "shared", "slave",    "private",     "unbindable", "rshared",
     "rslave", "rprivate", "runbindable", NULL,
@@ -154,22 +160,6 @@ int spec_name_index(const char *const *table, const char *name)
         if (strcmp(table[i], name) == 0)
             return i;
     return -1;
-}
-
-const char *spec_name_list(const char *const *table, char *buf, size_t size)
-{
-    size_t i, used = 0, n = 0;
-    while (table[n] != NULL)
-        n++;
-    buf[0] = '\0';
-    for (i = 0; i < n && used < size; i++) {
-        const char *sep = i == 0 ? "" : i + 1 == n ? " or " : ", ";
-        int w = snprintf(buf + used, size - used, "%s%s", sep, table[i]);
-        if (w < 0)
-            break;
-        used += (size_t)w;
-    }
-    return buf;
 }
 
 int spec_capability_from_name(const char *name)

@@ -15,14 +15,15 @@
 #define SPEC_OCI_VERSION_MAX "1.3.0"
 #define SPEC_CAP_LAST        40 /* CAP_CHECKPOINT_RESTORE */
 
-extern const char *const spec_capability_names[];      /* index == capability number */
-extern const char *const spec_rlimit_names[];          /* RLIMIT_CPU ... */
-extern const char *const spec_seccomp_actions[];       /* SCMP_ACT_... */
-extern const char *const spec_seccomp_errno_actions[]; /* actions that take an errno */
-extern const char *const spec_seccomp_arches[];        /* SCMP_ARCH_... */
-extern const char *const spec_seccomp_operators[];     /* SCMP_CMP_... */
-extern const char *const spec_seccomp_flags[];         /* SECCOMP_FILTER_FLAG_... */
-extern const char *const spec_propagations[];          /* rootfsPropagation values */
+extern const char *const spec_capability_names[];        /* index == capability number */
+extern const char *const spec_rlimit_names[];            /* RLIMIT_CPU ... */
+extern const char *const spec_seccomp_actions[];         /* SCMP_ACT_... */
+extern const char *const spec_seccomp_errno_actions[];   /* actions that take an errno */
+extern const char *const spec_seccomp_arches[];          /* SCMP_ARCH_... */
+extern const char *const spec_seccomp_operators[];       /* SCMP_CMP_... */
+extern const char *const spec_seccomp_flags[];           /* SECCOMP_FILTER_FLAG_... */
+extern const char *const spec_seccomp_supported_flags[]; /* the flags ward can apply */
+extern const char *const spec_propagations[];            /* rootfsPropagation values */
 extern const char *const spec_ioprio_classes[];
 extern const char *const spec_sched_policies[];
 extern const char *const spec_sched_flags[];
@@ -37,8 +38,6 @@ static inline bool spec_name_known(const char *const *table, const char *name)
 {
     return name != NULL && spec_name_index(table, name) >= 0;
 }
-/* "a, b or c" for messages, written into buf. */
-const char *spec_name_list(const char *const *table, char *buf, size_t size);
 
 /* Capability number of "CAP_..." or -1 (for the runtime's libcap translation). */
 int spec_capability_from_name(const char *name);

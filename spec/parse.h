@@ -23,11 +23,18 @@ int spec_config_validate(const spec_config *c, ward_err *err);
  */
 int spec_config_to_json(const spec_config *c, char **out, size_t *len, ward_err *err);
 
-/* A runtime-spec Process object on its own (`ward exec --process FILE`), parsed and validated. */
+/*
+ * A runtime-spec Process object on its own (`ward exec --process FILE`), parsed and validated with
+ * paths relative to the object ("args: must be a non-empty array"); the caller adds the file name.
+ * spec_process_validate's path_prefix is "process" for config.json and "" for a process file.
+ */
 int spec_process_parse(const char *json, size_t len, spec_process **out, ward_err *err);
 int spec_process_validate(const spec_process *p, const char *path_prefix, ward_err *err);
 
-/* A LinuxResources object on its own (`ward update --resources FILE`), parsed and validated. */
+/*
+ * A LinuxResources object on its own (`ward update --resources FILE`), parsed and validated with
+ * paths relative to the object ("memory.swappiness: must be between 0 and 100").
+ */
 int spec_resources_parse(const char *json, size_t len, spec_resources **out, ward_err *err);
 
 /*

@@ -78,19 +78,6 @@ static int parse_hooks(const jnode *n, jpath *p, spec_hooks *h, ward_err *err)
     return 0;
 }
 
-/* An optional sub-object: parse it with fn when present. */
-#define PARSE_CHILD(node, path, key, call)                                                         \
-    do {                                                                                           \
-        const jnode *v_ = json_get(node, key);                                                     \
-        if (v_ != NULL) {                                                                          \
-            size_t saved_ = jp_key(path, key);                                                     \
-            const jnode *child = v_;                                                               \
-            if ((call) < 0)                                                                        \
-                return -1;                                                                         \
-            jp_pop(path, saved_);                                                                  \
-        }                                                                                          \
-    } while (0)
-
 static int parse_config_node(const jnode *root, spec_config *c, ward_err *err)
 {
     jpath p;
@@ -103,18 +90,18 @@ static int parse_config_node(const jnode *root, spec_config *c, ward_err *err)
         return ward_fail(err,
                          "ociVersion: unsupported version \"%.64s\" (ward supports %s to 1.3.x)",
                          c->oci_version, SPEC_OCI_VERSION_MIN);
-    PARSE_CHILD(
+    JR_CHILD(
         root, &p, "root",
         (c->has_root = true, jf_parse(child, &p, spec_t_root, spec_t_root_len, &c->root, err)));
-    PARSE_CHILD(root, &p, "mounts",
-                jr_array(child, &p, sizeof(spec_mount), (void **)&c->mounts, &c->n_mounts,
-                         parse_mount, err));
-    PARSE_CHILD(root, &p, "process",
-                (c->has_process = true, spec_parse_process_node(child, &p, &c->process, err)));
-    PARSE_CHILD(root, &p, "hooks", (c->has_hooks = true, parse_hooks(child, &p, &c->hooks, err)));
-    PARSE_CHILD(root, &p, "annotations", jr_kv(child, &p, &c->annotations, err));
-    PARSE_CHILD(root, &p, "linux",
-                (c->linux_.present = true, spec_parse_linux_node(child, &p, &c->linux_, err)));
+    JR_CHILD(root, &p, "mounts",
+             jr_array(child, &p, sizeof(spec_mount), (void **)&c->mounts, &c->n_mounts, parse_mount,
+                      err));
+    JR_CHILD(root, &p, "process",
+             (c->has_process = true, spec_parse_process_node(child, &p, &c->process, err)));
+    JR_CHILD(root, &p, "hooks", (c->has_hooks = true, parse_hooks(child, &p, &c->hooks, err)));
+    JR_CHILD(root, &p, "annotations", jr_kv(child, &p, &c->annotations, err));
+    JR_CHILD(root, &p, "linux",
+             (c->linux_.present = true, spec_parse_linux_node(child, &p, &c->linux_, err)));
     return 0;
 }
 

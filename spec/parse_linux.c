@@ -58,39 +58,30 @@ static int parse_time_offsets(const jnode *n, jpath *p, spec_linux *l, ward_err 
     return 0;
 }
 
-/* Run one child parser when key is present, with the path pointing at it. */
-#define CHILD(key, call)                                                                           \
-    do {                                                                                           \
-        const jnode *child = json_get(n, key);                                                     \
-        if (child != NULL) {                                                                       \
-            size_t saved_ = jp_key(p, key);                                                        \
-            if ((call) < 0)                                                                        \
-                return -1;                                                                         \
-            jp_pop(p, saved_);                                                                     \
-        }                                                                                          \
-    } while (0)
-
 int spec_parse_linux_node(const jnode *n, jpath *p, spec_linux *l, ward_err *err)
 {
     if (jf_parse(n, p, spec_t_linux, spec_t_linux_len, l, err) < 0)
         return -1;
-    CHILD("namespaces", jr_array(child, p, sizeof(spec_namespace), (void **)&l->namespaces,
-                                 &l->n_namespaces, parse_namespace, err));
-    CHILD("uidMappings",
-          spec_parse_id_mappings(child, p, &l->uid_mappings, &l->n_uid_mappings, err));
-    CHILD("gidMappings",
-          spec_parse_id_mappings(child, p, &l->gid_mappings, &l->n_gid_mappings, err));
-    CHILD("devices", jr_array(child, p, sizeof(spec_device), (void **)&l->devices, &l->n_devices,
-                              parse_device, err));
-    CHILD("resources",
-          (l->has_resources = true, spec_parse_resources_node(child, p, &l->resources, err)));
-    CHILD("sysctl", jr_kv(child, p, &l->sysctl, err));
-    CHILD("seccomp",
-          (l->seccomp.present = true, spec_parse_seccomp_node(child, p, &l->seccomp, err)));
-    CHILD("personality",
-          (l->personality.present = true,
-           jf_parse(child, p, spec_t_personality, spec_t_personality_len, &l->personality, err)));
-    CHILD("timeOffsets", parse_time_offsets(child, p, l, err));
+    JR_CHILD(n, p, "namespaces",
+             jr_array(child, p, sizeof(spec_namespace), (void **)&l->namespaces, &l->n_namespaces,
+                      parse_namespace, err));
+    JR_CHILD(n, p, "uidMappings",
+             spec_parse_id_mappings(child, p, &l->uid_mappings, &l->n_uid_mappings, err));
+    JR_CHILD(n, p, "gidMappings",
+             spec_parse_id_mappings(child, p, &l->gid_mappings, &l->n_gid_mappings, err));
+    JR_CHILD(n, p, "devices",
+             jr_array(child, p, sizeof(spec_device), (void **)&l->devices, &l->n_devices,
+                      parse_device, err));
+    JR_CHILD(n, p, "resources",
+             (l->has_resources = true, spec_parse_resources_node(child, p, &l->resources, err)));
+    JR_CHILD(n, p, "sysctl", jr_kv(child, p, &l->sysctl, err));
+    JR_CHILD(n, p, "seccomp",
+             (l->seccomp.present = true, spec_parse_seccomp_node(child, p, &l->seccomp, err)));
+    JR_CHILD(
+        n, p, "personality",
+        (l->personality.present = true,
+         jf_parse(child, p, spec_t_personality, spec_t_personality_len, &l->personality, err)));
+    JR_CHILD(n, p, "timeOffsets", parse_time_offsets(child, p, l, err));
     /* Features ward does not implement: remembered so that validation can refuse them. */
     l->has_intel_rdt = json_get(n, "intelRdt") != NULL;
     l->has_net_devices = json_get(n, "netDevices") != NULL;

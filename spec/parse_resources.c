@@ -31,29 +31,19 @@ static int parse_net_priority(const jnode *n, jpath *p, void *elem, ward_err *er
     return jf_parse(n, p, spec_t_net_priority, spec_t_net_priority_len, elem, err);
 }
 
-#define CHILD(key, call)                                                                           \
-    do {                                                                                           \
-        const jnode *child = json_get(n, key);                                                     \
-        if (child != NULL) {                                                                       \
-            size_t saved_ = jp_key(p, key);                                                        \
-            if ((call) < 0)                                                                        \
-                return -1;                                                                         \
-            jp_pop(p, saved_);                                                                     \
-        }                                                                                          \
-    } while (0)
-
 #define THROTTLE(key, list)                                                                        \
-    CHILD(key, jr_array(child, p, sizeof(spec_throttle_device), (void **)&(list).items,            \
-                        &(list).len, parse_throttle_device, err))
+    JR_CHILD(n, p, key,                                                                            \
+             jr_array(child, p, sizeof(spec_throttle_device), (void **)&(list).items, &(list).len, \
+                      parse_throttle_device, err))
 
 static int parse_block_io(const jnode *n, jpath *p, spec_block_io *b, ward_err *err)
 {
     if (jf_parse(n, p, spec_t_block_io, spec_t_block_io_len, b, err) < 0)
         return -1;
     b->present = true;
-    CHILD("weightDevice",
-          jr_array(child, p, sizeof(spec_weight_device), (void **)&b->weight_devices,
-                   &b->n_weight_devices, parse_weight_device, err));
+    JR_CHILD(n, p, "weightDevice",
+             jr_array(child, p, sizeof(spec_weight_device), (void **)&b->weight_devices,
+                      &b->n_weight_devices, parse_weight_device, err));
     THROTTLE("throttleReadBpsDevice", b->throttle_read_bps);
     THROTTLE("throttleWriteBpsDevice", b->throttle_write_bps);
     THROTTLE("throttleReadIOPSDevice", b->throttle_read_iops);
@@ -65,8 +55,9 @@ static int parse_network(const jnode *n, jpath *p, spec_resources *r, ward_err *
 {
     if (jf_parse(n, p, spec_t_network, spec_t_network_len, r, err) < 0)
         return -1;
-    CHILD("priorities", jr_array(child, p, sizeof(spec_net_priority), (void **)&r->net_priorities,
-                                 &r->n_net_priorities, parse_net_priority, err));
+    JR_CHILD(n, p, "priorities",
+             jr_array(child, p, sizeof(spec_net_priority), (void **)&r->net_priorities,
+                      &r->n_net_priorities, parse_net_priority, err));
     return 0;
 }
 
@@ -74,19 +65,21 @@ int spec_parse_resources_node(const jnode *n, jpath *p, spec_resources *r, ward_
 {
     if (jr_object(n, p, err) < 0)
         return -1;
-    CHILD("devices", jr_array(child, p, sizeof(spec_device_cgroup), (void **)&r->devices,
-                              &r->n_devices, parse_device_cgroup, err));
-    CHILD("memory", (r->memory.present = true,
-                     jf_parse(child, p, spec_t_memory, spec_t_memory_len, &r->memory, err)));
-    CHILD("cpu",
-          (r->cpu.present = true, jf_parse(child, p, spec_t_cpu, spec_t_cpu_len, &r->cpu, err)));
-    CHILD("pids", jf_parse(child, p, spec_t_pids, spec_t_pids_len, r, err));
-    CHILD("blockIO", parse_block_io(child, p, &r->block_io, err));
-    CHILD("hugepageLimits",
-          jr_array(child, p, sizeof(spec_hugepage_limit), (void **)&r->hugepage_limits,
-                   &r->n_hugepage_limits, parse_hugepage, err));
-    CHILD("network", parse_network(child, p, r, err));
-    CHILD("unified", jr_kv(child, p, &r->unified, err));
+    JR_CHILD(n, p, "devices",
+             jr_array(child, p, sizeof(spec_device_cgroup), (void **)&r->devices, &r->n_devices,
+                      parse_device_cgroup, err));
+    JR_CHILD(n, p, "memory",
+             (r->memory.present = true,
+              jf_parse(child, p, spec_t_memory, spec_t_memory_len, &r->memory, err)));
+    JR_CHILD(n, p, "cpu",
+             (r->cpu.present = true, jf_parse(child, p, spec_t_cpu, spec_t_cpu_len, &r->cpu, err)));
+    JR_CHILD(n, p, "pids", jf_parse(child, p, spec_t_pids, spec_t_pids_len, r, err));
+    JR_CHILD(n, p, "blockIO", parse_block_io(child, p, &r->block_io, err));
+    JR_CHILD(n, p, "hugepageLimits",
+             jr_array(child, p, sizeof(spec_hugepage_limit), (void **)&r->hugepage_limits,
+                      &r->n_hugepage_limits, parse_hugepage, err));
+    JR_CHILD(n, p, "network", parse_network(child, p, r, err));
+    JR_CHILD(n, p, "unified", jr_kv(child, p, &r->unified, err));
     r->has_rdma = json_get(n, "rdma") != NULL;
     return 0;
 }

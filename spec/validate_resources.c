@@ -45,8 +45,8 @@ static int validate_memory(const spec_memory *m, const char *prefix, ward_err *e
     if (m->has_swappiness && m->swappiness > 100)
         return ward_fail(err, "%s: must be between 0 and 100",
                          VPATH(path, prefix, "memory.swappiness"));
-    /* swap is memory+swap: below the memory limit it cannot be applied. */
-    if (m->has_limit && m->has_swap && m->limit >= 0 && m->swap >= 0 && m->swap < m->limit)
+    /* swap is memory+swap: below the memory limit it cannot be applied (0 means "not set"). */
+    if (m->has_limit && m->has_swap && m->limit > 0 && m->swap > 0 && m->swap < m->limit)
         return ward_fail(err, "%s: must not be less than memory.limit",
                          VPATH(path, prefix, "memory.swap"));
     return 0;

@@ -105,7 +105,8 @@ static void mutate(buf *b, const char *const *corpus, size_t n_corpus)
     case 3: {
         size_t from = below(b->len), span = below(64) + 1;
         if (from + span <= b->len) {
-            char *copy = strndup(b->data + from, span);
+            char *copy = malloc(span); /* the data may hold NUL bytes: no strndup */
+            memcpy(copy, b->data + from, span);
             buf_insert(b, at, copy, span);
             free(copy);
         }

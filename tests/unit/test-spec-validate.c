@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "spec/cleanup.h"
 #include "spec/json.h"
@@ -215,6 +216,10 @@ static const struct {
     {"{\"linux\":{\"devices\":[{\"path\":\"/dev/x\",\"type\":\"p\"},{\"path\":\"/dev/x\","
      "\"type\":\"u\",\"major\":1,\"minor\":1}]}}",
      "linux.devices[1].path: duplicate device \"/dev/x\""},
+    {"{\"linux\":{\"devices\":[{\"path\":\"/dev/a\",\"type\":\"p\"},{\"path\":\"/dev/b\","
+     "\"type\":\"p\"},{\"path\":\"/dev/c\",\"type\":\"p\"},{\"path\":\"/dev/b\",\"type\":\"p\"},"
+     "{\"path\":\"/dev/a\",\"type\":\"p\"}]}}",
+     "linux.devices[3].path: duplicate device \"/dev/b\""},
     /* other linux fields */
     {"{\"linux\":{\"rootfsPropagation\":\"weird\"}}",
      "linux.rootfsPropagation: unknown propagation \"weird\""},
@@ -273,6 +278,8 @@ static const struct {
      "linux.resources.memory.limit: must be -1 (unlimited) or a byte count"},
     {RES("{\"memory\":{\"swappiness\":101}}"),
      "linux.resources.memory.swappiness: must be between 0 and 100"},
+    {RES("{\"memory\":{\"limit\":2000,\"swap\":0}}"), ""},
+    {RES("{\"memory\":{\"limit\":2000,\"swap\":-1}}"), ""},
     {RES("{\"memory\":{\"limit\":2000,\"swap\":1000}}"),
      "linux.resources.memory.swap: must not be less than memory.limit"},
     {RES("{\"cpu\":{\"cpus\":\"0-1,a\"}}"),
@@ -313,6 +320,35 @@ static void test_model_only(void)
     spec_config_free(c);
 }
 
+/* 100000 devices: the duplicate check must not be quadratic (that would take minutes). */
+static void test_many_devices(void)
+{
+    const size_t n = 100000;
+    size_t i, used = 0, cap = n * 48 + 512;
+    char *text = malloc(cap);
+    spec_config *c = NULL;
+    ward_err err = {0};
+    struct timespec t0, t1;
+    used += (size_t)snprintf(text, cap,
+                             "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"r\"},\"process\":"
+                             "{\"args\":[\"sh\"],\"cwd\":\"/\",\"user\":{\"uid\":0,\"gid\":0}},"
+                             "\"linux\":{\"devices\":[");
+    for (i = 0; i < n; i++)
+        used +=
+            (size_t)snprintf(text + used, cap - used, "%s{\"path\":\"/dev/d%zu\",\"type\":\"p\"}",
+                             i ? "," : "", (n - i) * 7919 % 1000003);
+    snprintf(text + used, cap - used, "]}}");
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    tap_ok(spec_config_parse(text, strlen(text), &c, &err) == 0 &&
+               spec_config_validate(c, &err) == 0,
+           "100000 distinct devices validate (%s)", err.msg);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    printf("# parse + validate of 100000 devices: %.2f s\n",
+           (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+    spec_config_free(c);
+    free(text);
+}
+
 int main(void)
 {
     size_t i;
@@ -324,5 +360,6 @@ int main(void)
                    cases[i].want);
     }
     test_model_only();
+    test_many_devices();
     return tap_done();
 }
