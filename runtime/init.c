@@ -154,17 +154,36 @@ static int confine(const init_args *a, char *landlock_json, size_t ll_len, ward_
     return nnp ? load_seccomp(a, err) : 0;
 }
 
+/* {"pid":"new","network":"joined","user":"host",...}: which namespaces isolate the container. */
+static void describe_namespaces(const ns_plan *ns, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[used++] = '{';
+    for (int t = 0; t < SPEC_NS_COUNT; t++) {
+        const char *how = "host";
+        if (ns->join_fd[t] >= 0)
+            how = "joined";
+        else if ((ns->clone_flags & spec_ns_clone_flag((spec_ns_type)t)) ||
+                 (t == SPEC_NS_TIME && ns->new_time) || (t == SPEC_NS_CGROUP && ns->new_cgroup))
+            how = "new";
+        used += (size_t)snprintf(buf + used, len - used, "%s\"%s\":\"%s\"", t ? "," : "",
+                                 spec_ns_type_name((spec_ns_type)t), how);
+    }
+    snprintf(buf + used, len - used, "}");
+}
+
 static int report_ready(const init_args *a, const char *landlock_json, ward_err *err)
 {
     cleanup_free char *sc = NULL;
-    char buf[PROTECTIONS_MAX];
+    char buf[PROTECTIONS_MAX], nsbuf[256];
     int n;
     if (sandbox_seccomp_describe(a->seccomp, &sc, err) < 0)
         return -1;
+    describe_namespaces(a->ns, nsbuf, sizeof(nsbuf));
     n = snprintf(buf, sizeof(buf),
                  "{\"no_new_privileges\":%s,\"seccomp\":%s,\"landlock\":%s,"
-                 "\"dumpable\":false,\"fds_closed\":true}",
-                 want_nnp(a) ? "true" : "false", sc, landlock_json);
+                 "\"namespaces\":%s,\"dumpable\":false,\"fds_closed\":true}",
+                 want_nnp(a) ? "true" : "false", sc, landlock_json, nsbuf);
     if (n < 0 || (size_t)n >= sizeof(buf))
         return ward_fail(err, "protections report too large");
     return sync_send(a->sync_fd, SYNC_READY, buf, (size_t)n, -1, err);
