@@ -62,8 +62,10 @@ int ward_attest_measure(const ward_attest_cfg *c, const char *type, const char *
     int r;
 
     /* validate the event before touching the TPM or the log */
-    if (ward_event_new_json(&ev, type, data_json, err) < 0)
+    if (ward_event_new_json(&ev, type, data_json, err) < 0) {
+        err->errnum = EINVAL;
         return -1;
+    }
     if (ward_tpm_open(c->tcti, &tpm, err) < 0) {
         ward_event_free(&ev);
         return -1;

@@ -29,7 +29,10 @@ int ward_attest_cfg_init(ward_attest_cfg *c, const ward_hostconf *hc, const char
                          const char *log_path, ward_err *err);
 void ward_attest_cfg_free(ward_attest_cfg *c);
 
-/* Measure an event: data_json is a JSON object of strings. *out (may be NULL) gets the event. */
+/*
+ * Measure an event: data_json is a JSON object of strings. *out (may be NULL) gets the event.
+ * A bad type or data fails with errnum EINVAL before the TPM or the log is touched.
+ */
 int ward_attest_measure(const ward_attest_cfg *c, const char *type, const char *data_json,
                         ward_event *out, ward_err *err);
 

@@ -29,6 +29,8 @@ int cli_error(const ward_err *err)
         return EXIT_NO_TPM;
     if (err->errnum == EBADMSG)
         return EXIT_REJECTED;
+    if (err->errnum == EINVAL)
+        return EXIT_USAGE;
     return EXIT_FAIL;
 }
 
@@ -108,11 +110,11 @@ static int set_opt(cli_opts *o, const command *cmd, int c, const char *arg)
 
 static int parse_args(int argc, char **argv, const command *cmd, cli_opts *o)
 {
-    int c;
+    int c, idx = 0;
     optind = 1;
     opterr = 0;
     /* argv[0] is the command name here */
-    while ((c = getopt_long(argc, argv, "", LONGOPTS, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "", LONGOPTS, &idx)) != -1) {
         int r;
         if (c == 'h') {
             printf(USAGE, o->prog);
@@ -123,9 +125,10 @@ static int parse_args(int argc, char **argv, const command *cmd, cli_opts *o)
                                    argv[optind - 1]);
         r = set_opt(o, cmd, c, optarg);
         if (r == -1)
-            return cli_usage_error(o, "%s: does not take %s", cmd->name, argv[optind - 1]);
+            return cli_usage_error(o, "%s: does not take --%s", cmd->name, LONGOPTS[idx].name);
         if (r == -2)
-            return cli_usage_error(o, "%s: %s given twice", cmd->name, argv[optind - 1]);
+            return cli_usage_error(o, "%s: --%s given twice", cmd->name, LONGOPTS[idx].name);
+        idx = 0;
     }
     if (strcmp(cmd->name, "verify") == 0 && optind < argc)
         o->file = argv[optind++];

@@ -11,7 +11,7 @@
 enum {
     EXIT_OK = 0,
     EXIT_FAIL = 1,     /* I/O error, TPM command failed, corrupt event log */
-    EXIT_USAGE = 2,    /* bad arguments or bad ward.conf */
+    EXIT_USAGE = 2,    /* bad arguments, bad ward.conf, bad event data */
     EXIT_NO_TPM = 3,   /* no TPM configured, device missing, TPM unreachable */
     EXIT_REJECTED = 4, /* verify: the evidence does not check out */
 };

@@ -23,6 +23,7 @@ static int nonce_arg(const cli_opts *o, const char *cmd, uint8_t **nonce, size_t
         return cli_usage_error(o, "%s: --nonce: %s", cmd, err.msg);
     if (*len < WARD_NONCE_MIN || *len > WARD_NONCE_MAX) {
         free(*nonce);
+        *nonce = NULL;
         return cli_usage_error(o, "%s: --nonce: must be %d to %d bytes, got %zu", cmd,
                                WARD_NONCE_MIN, WARD_NONCE_MAX, *len);
     }

@@ -39,7 +39,9 @@ int ward_evidence_to_json(const ward_evidence *e, char **json, size_t *len, ward
 
 typedef struct ward_verified {
     ward_node_class claimed;    /* what the node said */
-    ward_node_class node_class; /* what the verifier could prove (never more than claimed) */
+    ward_node_class node_class; /* what the verifier could prove (never more than claimed):
+                                   tpm only with an EK certificate chaining to ca_dir and an
+                                   AK given by the verifier */
     bool ak_from_evidence;      /* no key given: the AK in the evidence was trusted as is */
     ward_quote_info info;
     uint8_t pcrs[WARD_PCR_COUNT][32];

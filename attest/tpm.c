@@ -173,9 +173,13 @@ int ward_tpm_open(const char *tcti, ward_tpm **out, ward_err *err)
         err->errnum = WARD_ENOTPM;
         return -1;
     }
-    if (kind == WARD_TCTI_DEVICE && access(tcti + 7, R_OK | W_OK) < 0)
-        return ward_fail_errno(err, errno == ENOENT ? WARD_ENOTPM : errno, "TPM device %s",
-                               tcti + 7);
+    if (kind == WARD_TCTI_DEVICE && access(tcti + 7, R_OK | W_OK) < 0) {
+        int saved = errno;
+        ward_fail_errno(err, saved, "TPM device %s", tcti + 7);
+        if (saved == ENOENT || saved == ENODEV || saved == ENXIO)
+            err->errnum = WARD_ENOTPM;
+        return -1;
+    }
     tpm = calloc(1, sizeof(*tpm));
     if (tpm == NULL || (tpm->conf = strdup(tcti)) == NULL) {
         free(tpm);

@@ -170,7 +170,13 @@ static void classify(yajl_val cls, yajl_val ek_pem, const char *ca_dir, ward_ver
     if (s == NULL || ward_node_class_parse(s, &out->claimed) < 0 || out->claimed == WARD_NODE_NONE)
         out->claimed = WARD_NODE_VTPM; /* a valid quote came from some TPM */
     out->node_class = WARD_NODE_VTPM;
-    if (out->claimed == WARD_NODE_TPM && ca_dir && YAJL_GET_STRING(ek_pem)) {
+    /*
+     * tpm needs an EK certificate that chains to the verifier's CA dir, and an AK the verifier
+     * trusts already (--ak, e.g. from enrolment): the evidence alone does not bind its AK to
+     * that EK (no credential activation here), so an AK taken from the evidence stays vtpm.
+     */
+    if (out->claimed == WARD_NODE_TPM && !out->ak_from_evidence && ca_dir &&
+        YAJL_GET_STRING(ek_pem)) {
         const char *pem = YAJL_GET_STRING(ek_pem);
         BIO *bio = BIO_new_mem_buf(pem, (int)strlen(pem));
         X509 *cert = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
