@@ -12,10 +12,12 @@
 #include <openssl/pem.h>
 #include <openssl/x509_vfy.h>
 
-#define NV_CHUNK     512
-#define EK_CERT_MAX  4096
-#define EK_RSA_INDEX 0x01c00002u
-#define EK_ECC_INDEX 0x01c0000au
+#define NV_CHUNK      512
+#define EK_CERT_MAX   4096
+#define EK_RSA_INDEX  0x01c00002u
+#define EK_ECC_INDEX  0x01c0000au
+#define EK_RSA_HANDLE 0x81010001u
+#define EK_ECC_HANDLE 0x81010002u
 
 /* TCG EK Credential Profile 2.0: PolicySecret(TPM_RH_ENDORSEMENT) */
 static const uint8_t EK_POLICY[32] = {
@@ -232,13 +234,52 @@ out:
     return r;
 }
 
+/* The key at a persistent handle, if there is one (no error when the handle is empty). */
+static int persistent_key(ward_tpm *tpm, uint32_t h, EVP_PKEY **out, ward_err *err)
+{
+    ESYS_CONTEXT *esys = ward_tpm_esys(tpm);
+    TPM2B_PUBLIC *pub = NULL;
+    ESYS_TR tr = ESYS_TR_NONE;
+    bool exists;
+    int r = 0;
+
+    *out = NULL;
+    if (ward_tpm_handle_exists(tpm, h, &exists, err) < 0 || !exists)
+        return exists ? -1 : 0;
+    if (Esys_TR_FromTPMPublic(esys, h, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &tr) ==
+            TSS2_RC_SUCCESS &&
+        Esys_ReadPublic(esys, tr, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &pub, NULL, NULL) ==
+            TSS2_RC_SUCCESS)
+        r = ward_pubkey_from_tpm(&pub->publicArea, out, err);
+    Esys_Free(pub);
+    if (tr != ESYS_TR_NONE)
+        Esys_TR_Close(esys, &tr);
+    return r;
+}
+
+/*
+ * Does the certificate certify this TPM's EK? The provisioned EK at its TCG handle (RSA
+ * 0x81010001, ECC 0x81010002) is checked first: recreating an RSA EK can take seconds on a
+ * hardware TPM. Otherwise the EK is made from the default template.
+ */
 static int cert_matches_ek(ward_tpm *tpm, X509 *cert, bool *match, ward_err *err)
 {
     EVP_PKEY *ek = NULL, *certkey = X509_get0_pubkey(cert);
+    bool rsa;
     *match = false;
     if (certkey == NULL)
         return 0;
-    if (ward_ek_public(tpm, EVP_PKEY_is_a(certkey, "RSA"), &ek, err) < 0)
+    rsa = EVP_PKEY_is_a(certkey, "RSA");
+    if (persistent_key(tpm, rsa ? EK_RSA_HANDLE : EK_ECC_HANDLE, &ek, err) < 0)
+        return -1;
+    if (ek != NULL && EVP_PKEY_eq(ek, certkey) == 1) {
+        *match = true;
+        EVP_PKEY_free(ek);
+        return 0;
+    }
+    EVP_PKEY_free(ek);
+    ek = NULL;
+    if (ward_ek_public(tpm, rsa, &ek, err) < 0)
         return -1;
     *match = EVP_PKEY_eq(ek, certkey) == 1;
     EVP_PKEY_free(ek);
