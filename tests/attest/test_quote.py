@@ -239,3 +239,23 @@ def test_tpm_not_started_yet(tmp_path, nonce):
         assert verify(ward, out, nonce).returncode == 0
     finally:
         tpm.stop()
+
+
+def test_concurrent_measurements_keep_the_log_in_step(ward, swtpm, nonce, tmp_path):
+    """Six measure processes at once: the lock keeps seq, log and PCR consistent."""
+    import subprocess
+    from conftest import WARD_ATTEST
+    procs = [subprocess.Popen([str(WARD_ATTEST), "measure", "--tcti", swtpm.tcti, "--log",
+                               str(ward.log), "--type", "container", "--data",
+                               f'{{"id":"p{i}"}}'], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE) for i in range(6)]
+    for p in procs:
+        out, err = p.communicate(timeout=60)
+        assert p.returncode == 0, err
+    events = [json.loads(l) for l in ward("log", check=0).stdout.splitlines()]
+    assert [e["seq"] for e in events] == list(range(6))
+    assert sorted(e["data"]["id"] for e in events) == [f"p{i}" for i in range(6)]
+    assert swtpm.pcr(23) in ward("log", "--replay", check=0).stdout
+    out = tmp_path / "q.json"
+    ward.quote(nonce, out)
+    assert verify(ward, out, nonce).returncode == 0
