@@ -123,7 +123,7 @@ static int quote_with(ward_tpm *tpm, const ward_attest_cfg *c, uint32_t mask, co
 {
     cleanup_free char *ek_cert = NULL;
     cleanup_free char *ak_pem = NULL;
-    cleanup_close int lock_fd = -1;
+    ward_evlog_file f = {.lock_fd = -1, .fd = -1};
     ward_evidence e = {.nonce = nonce, .nonce_len = nonce_len, .tcti = c->tcti};
     ward_evlog log = {0};
     ward_quote q = {0};
@@ -135,8 +135,7 @@ static int quote_with(ward_tpm *tpm, const ward_attest_cfg *c, uint32_t mask, co
         ward_ak_load(tpm, c->ak_handle, &ak, err) < 0)
         return -1;
     /* the shared lock keeps measurements out between reading the log and quoting */
-    if (ward_ak_pem(ak, &ak_pem, err) < 0 ||
-        ward_evlog_open(c->log_path, false, &lock_fd, &log, err) < 0)
+    if (ward_ak_pem(ak, &ak_pem, err) < 0 || ward_evlog_open(c->log_path, false, &f, &log, err) < 0)
         goto out;
     if (ward_tpm_reset_count(tpm, &reset_count, err) < 0 ||
         ward_quote_make(tpm, ak, mask, nonce, nonce_len, &q, err) < 0)
@@ -148,6 +147,7 @@ static int quote_with(ward_tpm *tpm, const ward_attest_cfg *c, uint32_t mask, co
     e.log_from = ward_evlog_since_reset(&log, reset_count);
     r = ward_evidence_to_json(&e, json, len, err);
 out:
+    ward_evlog_close(&f, c->log_path, false);
     ward_quote_free(&q);
     ward_evlog_free(&log);
     ward_ak_free(tpm, ak);

@@ -184,13 +184,14 @@ static int print_replay(const ward_evlog *log)
 
 int cli_log(const cli_opts *o, const ward_attest_cfg *cfg)
 {
-    cleanup_close int lock_fd = -1;
+    ward_evlog_file f;
     ward_evlog log;
     ward_err err = {0};
     int r = EXIT_OK;
 
-    if (ward_evlog_open(cfg->log_path, false, &lock_fd, &log, &err) < 0)
+    if (ward_evlog_open(cfg->log_path, false, &f, &log, &err) < 0)
         return cli_error(&err);
+    ward_evlog_close(&f, cfg->log_path, false); /* parsed and checked: the lock is not needed */
     if (o->replay) {
         r = print_replay(&log);
     } else {

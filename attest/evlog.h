@@ -83,14 +83,24 @@ void ward_evlog_free(ward_evlog *log);
 
 /* --- the file (evlog_file.c) --- */
 
+typedef struct ward_evlog_file {
+    int lock_fd;  /* the log's directory, flock'ed (-1: the directory does not exist) */
+    int fd;       /* the log (exclusive mode: open for appending; -1 otherwise) */
+    bool created; /* exclusive mode: this open created the (empty) log */
+} ward_evlog_file;
+
 /*
  * Lock the log's directory (flock, shared or exclusive) and read and parse the log; a missing
- * file is an empty log. *lock_fd must be closed by the caller (it releases the lock); it is -1
- * when the directory does not exist (shared mode only).
+ * file is an empty log. Exclusive mode (to append) creates the directory and the file when
+ * missing and keeps the file open. The log must be a regular file, not a symlink.
  */
-int ward_evlog_open(const char *path, bool exclusive, int *lock_fd, ward_evlog *log, ward_err *err);
+int ward_evlog_open(const char *path, bool exclusive, ward_evlog_file *f, ward_evlog *log,
+                    ward_err *err);
 
-/* Append one sealed event as a line and fsync it; call with the exclusive lock held. */
-int ward_evlog_append(const char *path, const ward_event *ev, ward_err *err);
+/* Append one sealed event as a line and fsync it (exclusive mode). */
+int ward_evlog_append(ward_evlog_file *f, const char *path, const ward_event *ev, ward_err *err);
+
+/* Release the lock and close; unlink_empty: remove the log again if this open created it. */
+void ward_evlog_close(ward_evlog_file *f, const char *path, bool unlink_empty);
 
 #endif

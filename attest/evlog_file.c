@@ -2,7 +2,6 @@
 /* The event log file: read and append under flock on its directory, fsync'ed. */
 #include "attest/evlog.h"
 #include "spec/cleanup.h"
-#include "spec/parse.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -62,29 +61,94 @@ static int lock_dir(const char *dir, bool exclusive, int *out, ward_err *err)
     return 0;
 }
 
-int ward_evlog_open(const char *path, bool exclusive, int *lock_fd, ward_evlog *log, ward_err *err)
+static int read_fd(int fd, const char *path, char **out, size_t *len, ward_err *err)
+{
+    cleanup_free char *buf = NULL;
+    size_t used = 0, cap = 0;
+    for (;;) {
+        ssize_t r;
+        if (used + 4096 + 1 > cap) {
+            char *grown;
+            if (cap > LOG_MAX)
+                return ward_fail_errno(err, EFBIG, "event log %s: larger than %u bytes", path,
+                                       LOG_MAX);
+            cap = cap ? cap * 2 : 65536;
+            grown = realloc(buf, cap);
+            if (grown == NULL)
+                return ward_fail_errno(err, ENOMEM, "event log %s", path);
+            buf = grown;
+        }
+        r = read(fd, buf + used, cap - used - 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return ward_fail_errno(err, errno, "event log %s: read", path);
+        if (r == 0)
+            break;
+        used += (size_t)r;
+    }
+    buf[used] = '\0';
+    *out = steal_ptr(buf);
+    *len = used;
+    return 0;
+}
+
+/* Open the log itself: O_NOFOLLOW, a regular file; creating it in exclusive mode. */
+static int open_log(const char *path, bool exclusive, ward_evlog_file *f, ward_err *err)
+{
+    int flags = O_CLOEXEC | O_NOFOLLOW | O_NOCTTY;
+    struct stat st;
+    int fd;
+
+    fd = open(path, flags | (exclusive ? O_RDWR | O_APPEND : O_RDONLY));
+    if (fd < 0 && errno == ENOENT && exclusive) {
+        fd = open(path, flags | O_RDWR | O_APPEND | O_CREAT | O_EXCL, 0600);
+        f->created = fd >= 0;
+    }
+    if (fd < 0 && errno == ENOENT)
+        return 0;
+    if (fd < 0)
+        return ward_fail_errno(err, errno, "event log %s", path);
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return ward_fail(err, "event log %s: not a regular file", path);
+    }
+    f->fd = fd;
+    return 0;
+}
+
+int ward_evlog_open(const char *path, bool exclusive, ward_evlog_file *f, ward_evlog *log,
+                    ward_err *err)
 {
     char dir[PATH_MAX];
     cleanup_free char *text = NULL;
-    cleanup_close int fd = -1;
-    size_t len;
+    size_t len = 0;
 
     log->ev = NULL;
     log->n = 0;
-    *lock_fd = -1;
+    f->lock_fd = f->fd = -1;
+    f->created = false;
     if (path[0] != '/')
         return ward_fail(err, "event log %s: must be an absolute path", path);
-    if (parent_dir(path, dir, err) < 0 || lock_dir(dir, exclusive, &fd, err) < 0)
+    if (parent_dir(path, dir, err) < 0 || lock_dir(dir, exclusive, &f->lock_fd, err) < 0)
         return -1;
-    if (spec_read_file(path, LOG_MAX, &text, &len, err) < 0) {
-        if (err->errnum != ENOENT)
-            return ward_err_prefix(err, "event log");
-        ward_err_clear(err);
-    } else if (ward_evlog_parse(text, len, path, log, err) < 0) {
-        return -1;
+    if (f->lock_fd < 0)
+        return 0;
+    if (open_log(path, exclusive, f, err) < 0)
+        goto fail;
+    if (f->fd < 0)
+        return 0;
+    if (read_fd(f->fd, path, &text, &len, err) < 0 ||
+        ward_evlog_parse(text, len, path, log, err) < 0)
+        goto fail;
+    if (!exclusive) {
+        close(f->fd);
+        f->fd = -1;
     }
-    *lock_fd = steal_fd(fd);
     return 0;
+fail:
+    ward_evlog_close(f, path, true);
+    return -1;
 }
 
 static int write_all(int fd, const char *buf, size_t len)
@@ -101,46 +165,49 @@ static int write_all(int fd, const char *buf, size_t len)
     return 0;
 }
 
-static int sync_dir(const char *path, ward_err *err)
+static int sync_dir(int dir_fd, const char *path, ward_err *err)
 {
-    char dir[PATH_MAX];
-    cleanup_close int fd = -1;
-    if (parent_dir(path, dir, err) < 0)
-        return -1;
-    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0 || fsync(fd) < 0)
-        return ward_fail_errno(err, errno, "fsync %s", dir);
+    if (fsync(dir_fd) < 0)
+        return ward_fail_errno(err, errno, "event log %s: fsync of its directory", path);
     return 0;
 }
 
-int ward_evlog_append(const char *path, const ward_event *ev, ward_err *err)
+int ward_evlog_append(ward_evlog_file *f, const char *path, const ward_event *ev, ward_err *err)
 {
     cleanup_free char *line = NULL;
-    cleanup_close int fd = -1;
-    bool created = false;
     struct stat st;
-    size_t len;
+    size_t len = 0;
 
+    if (f->fd < 0)
+        return ward_fail(err, "event log %s: not open for appending", path);
     if (ward_event_to_line(ev, &line, &len, err) < 0)
         return -1;
     line[len] = '\n'; /* replaces the NUL: write len + 1 bytes */
-    fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
-    if (fd < 0 && errno == ENOENT) {
-        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-        created = fd >= 0;
-    }
-    if (fd < 0)
+    if (fstat(f->fd, &st) < 0)
         return ward_fail_errno(err, errno, "event log %s", path);
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-        return ward_fail_errno(err, errno ? errno : EINVAL, "event log %s", path);
-    if (write_all(fd, line, len + 1) < 0 || fsync(fd) < 0) {
+    if (write_all(f->fd, line, len + 1) < 0 || fsync(f->fd) < 0) {
         int saved = errno;
         /* never leave half a line behind */
-        if (ftruncate(fd, st.st_size) == 0)
-            fsync(fd);
+        if (ftruncate(f->fd, st.st_size) == 0)
+            fsync(f->fd);
         return ward_fail_errno(err, saved, "event log %s: append", path);
     }
-    if (created)
-        return sync_dir(path, err);
+    if (f->created && sync_dir(f->lock_fd, path, err) < 0)
+        return -1;
+    f->created = false; /* it holds an event now */
     return 0;
+}
+
+void ward_evlog_close(ward_evlog_file *f, const char *path, bool unlink_empty)
+{
+    if (f->fd >= 0) {
+        struct stat st;
+        if (unlink_empty && f->created && fstat(f->fd, &st) == 0 && st.st_size == 0)
+            unlink(path);
+        close(f->fd);
+    }
+    if (f->lock_fd >= 0)
+        close(f->lock_fd);
+    f->fd = f->lock_fd = -1;
+    f->created = false;
 }

@@ -20,7 +20,7 @@ static int now_utc(char **out, ward_err *err)
 }
 
 static int measure_locked(ward_tpm *tpm, const char *log_path, uint32_t pcr, ward_event *ev,
-                          const ward_evlog *log, ward_err *err)
+                          ward_evlog_file *f, const ward_evlog *log, ward_err *err)
 {
     uint32_t reset_count;
 
@@ -40,7 +40,7 @@ static int measure_locked(ward_tpm *tpm, const char *log_path, uint32_t pcr, war
         return -1;
     if (ward_tpm_pcr_extend(tpm, pcr, ev->digest, err) < 0)
         return -1;
-    if (ward_evlog_append(log_path, ev, err) < 0)
+    if (ward_evlog_append(f, log_path, ev, err) < 0)
         return ward_err_prefix(err,
                                "PCR %u extended but the event was not logged (the log no "
                                "longer replays until the next TPM reset)",
@@ -50,15 +50,17 @@ static int measure_locked(ward_tpm *tpm, const char *log_path, uint32_t pcr, war
 
 int ward_measure(ward_tpm *tpm, const char *log_path, uint32_t pcr, ward_event *ev, ward_err *err)
 {
-    cleanup_close int lock_fd = -1;
+    ward_evlog_file f;
     ward_evlog log;
     int r;
 
     if (pcr >= WARD_PCR_COUNT)
         return ward_fail(err, "PCR %u: out of range 0-23", pcr);
-    if (ward_evlog_open(log_path, true, &lock_fd, &log, err) < 0)
+    /* the log is opened (and checked) before the PCR is touched */
+    if (ward_evlog_open(log_path, true, &f, &log, err) < 0)
         return -1;
-    r = measure_locked(tpm, log_path, pcr, ev, &log, err);
+    r = measure_locked(tpm, log_path, pcr, ev, &f, &log, err);
+    ward_evlog_close(&f, log_path, r < 0);
     ward_evlog_free(&log);
     return r;
 }

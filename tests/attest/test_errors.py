@@ -176,3 +176,27 @@ def test_help_and_argv0():
     r = subprocess.run(["ward attest", "bogus"], executable=str(WARD_ATTEST), capture_output=True,
                        text=True)
     assert r.returncode == USAGE and "(see ward attest --help)" in r.stderr
+
+
+def test_log_must_be_a_regular_file(ward, swtpm, tmp_path):
+    ward.measure("c1")
+    real = ward.log.with_name("real.log")
+    ward.log.rename(real)
+    ward.log.symlink_to(real)
+    r = ward("measure", "--type", "container", "--data", '{"id":"c2"}')
+    assert r.returncode == 1 and f"event log {ward.log}:" in r.stderr, r.stderr
+    # checked before the PCR is touched: the real log still replays to the PCR
+    assert len(real.read_text().splitlines()) == 1
+    replay = ward("log", "--replay", "--log", str(real), log=False, check=0).stdout
+    assert swtpm.pcr(23) in replay
+
+
+def test_extend_refused_writes_nothing(ward, swtpm, tmp_path):
+    """PCR 17 cannot be extended from locality 0: the TPM says no, and no log appears."""
+    conf = tmp_path / "ward.conf"
+    conf.write_text("tpm.pcr = 17\n")
+    r = ward("measure", "--config", str(conf), "--type", "container", "--data", '{"id":"c1"}')
+    assert r.returncode == 1
+    assert r.stderr.startswith("ward attest: PCR 17: TPM2_PCR_Extend: ")
+    assert not ward.log.exists()
+    assert swtpm.pcr(17) == "ff" * 32  # untouched (PCRs 17-22 start as all ones)
