@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * In-process timing of the library calls a shim or the runtime makes (no process start):
- *   attest-bench-lib TCTI LOGFILE RUNS
+ *   attest-bench-lib TCTI LOGFILE RUNS [AK_HANDLE]
  * Each run: ward_attest_measure() then ward_attest_quote(), each connecting to the TPM afresh.
  * Prints one line per run: measure_ms quote_ms.
  */
@@ -26,14 +26,16 @@ int main(int argc, char **argv)
     uint8_t nonce[32];
     int runs;
 
-    if (argc != 4 || (runs = atoi(argv[3])) <= 0) {
-        fprintf(stderr, "usage: %s TCTI LOGFILE RUNS\n", argv[0]);
+    if (argc < 4 || argc > 5 || (runs = atoi(argv[3])) <= 0) {
+        fprintf(stderr, "usage: %s TCTI LOGFILE RUNS [AK_HANDLE]\n", argv[0]);
         return 2;
     }
     setenv("TSS2_LOG", "all+NONE", 0);
     memset(nonce, 0x5a, sizeof(nonce));
     if (ward_attest_cfg_init(&cfg, NULL, argv[1], argv[2], &err) < 0)
         goto fail;
+    if (argc == 5)
+        cfg.ak_handle = (uint32_t)strtoul(argv[4], NULL, 0);
     for (int i = 0; i < runs; i++) {
         char *json = NULL;
         size_t len;
