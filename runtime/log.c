@@ -90,26 +90,29 @@ static void write_log_line(const char *level, const char *msg)
     }
 }
 
-void ward_log_error(const char *fmt, ...)
+/* Format once; the log file gets the level, stderr gets "ward: " plus prefix. */
+static void log_to_both(const char *level, const char *prefix, const char *fmt, va_list ap)
 {
     char msg[WARD_ERR_MSG_MAX];
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    write_log_line(level, msg);
+    fprintf(stderr, "ward: %s%s\n", prefix, msg);
+}
+
+void ward_log_error(const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    log_to_both("error", "", fmt, ap);
     va_end(ap);
-    write_log_line("error", msg);
-    fprintf(stderr, "ward: %s\n", msg);
 }
 
 void ward_log_warning(const char *fmt, ...)
 {
-    char msg[WARD_ERR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    log_to_both("warning", "warning: ", fmt, ap);
     va_end(ap);
-    write_log_line("warning", msg);
-    fprintf(stderr, "ward: warning: %s\n", msg);
 }
 
 void ward_log_debug(const char *fmt, ...)

@@ -36,6 +36,20 @@ int rootfs_mkpath(int root_fd, const char *path, bool as_file, ward_err *err);
  */
 int rootfs_remount_bind(int fd, unsigned long flags, unsigned long atime_set, ward_err *err);
 
+/* The new mount API constants Debian 12's headers may lack. */
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+#ifndef MOVE_MOUNT_T_EMPTY_PATH
+#define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
+#endif
+
 /* mount_setattr(fd, "", AT_EMPTY_PATH [|AT_RECURSIVE], {set, clr, propagation 0, userns_fd}). */
 int rootfs_setattr(int fd, bool recursive, uint64_t set, uint64_t clr, int userns_fd);
 
