@@ -245,6 +245,7 @@ static int converse(create_job *j, ward_err *err)
             rc = forward_seccomp_fd(j, fd, err);
             break;
         case SYNC_READY:
+            ward_log_debug("%s: init ready, protections %s", j->o->id, m.data);
             j->st.protections_json = strdup(m.data);
             return j->st.protections_json ? 0 : ward_fail_errno(err, ENOMEM, "state");
         default:
@@ -266,6 +267,8 @@ static int start_init(create_job *j, ward_err *err)
     if (ns_prepare_parent(j->cfg, &j->ns, err) < 0)
         return -1;
     j->pid = clone_init(j, err);
+    ward_log_debug("%s: init cloned as pid %d (namespace flags 0x%x, cgroup %s)", j->o->id,
+                   (int)j->pid, (unsigned)j->ns.clone_flags, j->cg.path);
     close(j->sock[1]);
     j->sock[1] = -1;
     if (j->pid < 0)

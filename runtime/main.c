@@ -4,6 +4,7 @@
 
 #include "runtime/cli.h"
 #include "runtime/log.h"
+#include "runtime/sandbox.h"
 #include "runtime/state_store.h"
 
 #include <getopt.h>
@@ -109,6 +110,8 @@ static int setup_globals(ward_ctx *ctx, const global_opts *g)
         return cli_usage_error("--log-format", "must be text or json, not \"%s\"", g->log_format);
     if (ward_log_init(g->log, fmt, ctx->debug, &err) < 0)
         return ward_log_fail(&err);
+    if (ctx->debug)
+        sandbox_set_debug(stderr);
     if (g->cgroup_manager && strcmp(g->cgroup_manager, "cgroupfs") &&
         strcmp(g->cgroup_manager, "systemd"))
         return cli_usage_error("--cgroup-manager", "must be cgroupfs or systemd");
