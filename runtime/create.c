@@ -12,6 +12,7 @@
 #include "runtime/hooks.h"
 #include "runtime/init.h"
 #include "runtime/log.h"
+#include "runtime/process_setup.h"
 #include "runtime/state_store.h"
 #include "runtime/sync.h"
 #include "runtime/sysctl.h"
@@ -266,6 +267,23 @@ static int start_init(create_job *j, ward_err *err)
     return converse(j, err);
 }
 
+/*
+ * The init clears its parent-death signal when it gets SYNC_CREATED and then closes its end of
+ * the socket. Wait for that EOF: were create to exit first, the kernel would kill the init.
+ */
+static int wait_init_released(create_job *j, ward_err *err)
+{
+    sync_msg m;
+    if (sync_recv(j->sock[0], &m, NULL, err) < 0)
+        return err->errnum == EPIPE ? 0 : -1;
+    if (m.type == SYNC_ERROR) {
+        err->errnum = m.errnum;
+        snprintf(err->msg, sizeof(err->msg), "%s", m.data);
+        return -1;
+    }
+    return ward_fail(err, "unexpected message %u from container init", m.type);
+}
+
 static int finish(create_job *j, ward_err *err)
 {
     j->st.status = SPEC_STATUS_CREATED;
@@ -273,7 +291,9 @@ static int finish(create_job *j, ward_err *err)
         return -1;
     if (j->o->pid_file && write_pid_file(j->o->pid_file, j->pid, err) < 0)
         return -1;
-    return sync_send(j->sock[0], SYNC_CREATED, NULL, 0, -1, err);
+    if (sync_send(j->sock[0], SYNC_CREATED, NULL, 0, -1, err) < 0)
+        return -1;
+    return wait_init_released(j, err);
 }
 
 static void teardown(create_job *j)
@@ -335,27 +355,13 @@ static int create_steps(create_job *j, ward_err *err)
     return finish(j, err);
 }
 
-/*
- * The fds a caller preserves must really be open: otherwise one of ward's own fds (the sync
- * socket, a namespace fd) could take that number and be handed to the container.
- */
-static int check_preserved_fds(int n, ward_err *err)
-{
-    if (n < 0 || n > 1024)
-        return ward_fail(err, "--preserve-fds: must be between 0 and 1024");
-    for (int fd = 3; fd < 3 + n; fd++)
-        if (fcntl(fd, F_GETFD) < 0)
-            return ward_fail(err, "--preserve-fds %d: fd %d is not open", n, fd);
-    return 0;
-}
-
 int container_create(const ward_ctx *ctx, const create_opts *o, pid_t *pid, ward_err *err)
 {
     create_job j = {.ctx = ctx, .o = o, .dirfd = -1, .fifo_fd = -1, .sock = {-1, -1}};
     int rc;
     if (state_validate_id(o->id, err) < 0)
         return -1;
-    if (check_preserved_fds(o->preserve_fds, err) < 0)
+    if (proc_check_preserved_fds(o->preserve_fds, err) < 0)
         return -1;
     rc = create_steps(&j, err);
     if (rc < 0) {
