@@ -125,3 +125,7 @@ ward_SOURCES += \
 	runtime/cli_cgroup.c \
 	runtime/cli_exec.c \
 	runtime/cli_update.c
+check_PROGRAMS += tests/unit/test-update-flags
+TESTS += tests/unit/test-update-flags
+tests_unit_test_update_flags_SOURCES = tests/unit/test-update-flags.c tests/unit/tap.h
+tests_unit_test_update_flags_LDADD = libwardrt.a libwardspec.a $(SECCOMP_LIBS) $(CAP_LIBS) $(YAJL_LIBS)
