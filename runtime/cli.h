@@ -15,6 +15,17 @@ int cmd_list(ward_ctx *ctx, int argc, char **argv);
 int cmd_spec(ward_ctx *ctx, int argc, char **argv);
 int cmd_features(ward_ctx *ctx, int argc, char **argv);
 int cmd_attest(ward_ctx *ctx, int argc, char **argv);
+int cmd_exec(ward_ctx *ctx, int argc, char **argv);
+int cmd_pause(ward_ctx *ctx, int argc, char **argv);
+int cmd_resume(ward_ctx *ctx, int argc, char **argv);
+int cmd_ps(ward_ctx *ctx, int argc, char **argv);
+int cmd_update(ward_ctx *ctx, int argc, char **argv);
+int cmd_events(ward_ctx *ctx, int argc, char **argv);
+
+/* Forward the usual termination and job signals to pid (run, exec without --detach). */
+void cli_forward_signals(pid_t pid);
+/* Wait for pid and return its exit status as a shell reports it: code, or 128+signal. */
+int cli_wait_exit_status(pid_t pid);
 
 /* Print "ward: <cmd>: <msg>" usage errors; returns exit status 1. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

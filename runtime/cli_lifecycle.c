@@ -95,7 +95,7 @@ static void forward_signal(int sig)
         kill(forward_to, sig);
 }
 
-static void install_forwarding(pid_t pid)
+void cli_forward_signals(pid_t pid)
 {
     static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
     struct sigaction sa = {.sa_handler = forward_signal};
@@ -106,13 +106,14 @@ static void install_forwarding(pid_t pid)
 }
 
 /* The container's exit status as a shell reports it: code, or 128+signal. */
-static int wait_exit_status(pid_t pid)
+int cli_wait_exit_status(pid_t pid)
 {
     int status;
     while (waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR)
             return 255;
     }
+    forward_to = 0;
     if (WIFSIGNALED(status))
         return 128 + WTERMSIG(status);
     return WEXITSTATUS(status);
@@ -130,7 +131,7 @@ int cmd_run(ward_ctx *ctx, int argc, char **argv)
     if (container_create(ctx, &o, &pid, &err) < 0)
         return ward_log_fail(&err);
     if (!detach)
-        install_forwarding(pid);
+        cli_forward_signals(pid);
     if (container_start(ctx, o.id, &err) < 0) {
         ward_err e;
         ward_log_error("%s", err.msg);
@@ -139,8 +140,7 @@ int cmd_run(ward_ctx *ctx, int argc, char **argv)
     }
     if (detach)
         return 0;
-    status = wait_exit_status(pid);
-    forward_to = 0;
+    status = cli_wait_exit_status(pid);
     if (container_delete(ctx, o.id, true, &err) < 0)
         ward_log_warning("%s", err.msg);
     return status;

@@ -28,14 +28,14 @@ static int bind_console(int ptn, ward_err *err)
     return 0;
 }
 
-int console_setup_in_container(const spec_process *p, ward_err *err)
+/* A pty from the devpts of the current root, sized; the master is returned, *slave is set. */
+static int open_pty(const spec_process *p, int *ptn, int *slave_out, ward_err *err)
 {
     cleanup_close int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-    cleanup_close int slave = -1;
-    int unlock = 0, ptn = -1;
+    int unlock = 0, slave;
     if (master < 0)
         return ward_fail_errno(err, errno, "console: open /dev/ptmx");
-    if (ioctl(master, TIOCSPTLCK, &unlock) < 0 || ioctl(master, TIOCGPTN, &ptn) < 0)
+    if (ioctl(master, TIOCSPTLCK, &unlock) < 0 || ioctl(master, TIOCGPTN, ptn) < 0)
         return ward_fail_errno(err, errno, "console: unlock pty");
     slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
     if (slave < 0)
@@ -43,16 +43,45 @@ int console_setup_in_container(const spec_process *p, ward_err *err)
     if (p->has_console_size) {
         struct winsize ws = {.ws_row = (unsigned short)p->console_height,
                              .ws_col = (unsigned short)p->console_width};
-        if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
+        if (ioctl(slave, TIOCSWINSZ, &ws) < 0) {
+            close(slave);
             return ward_fail_errno(err, errno, "console: set size");
+        }
     }
-    if (bind_console(ptn, err) < 0)
-        return -1;
+    *slave_out = slave;
+    return steal_fd(master);
+}
+
+/* The slave becomes the controlling terminal of a new session and stdio. */
+static int attach_slave(int slave, ward_err *err)
+{
     if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
         return ward_fail_errno(err, errno, "console: make controlling terminal");
     for (int fd = 0; fd < 3; fd++)
         if (dup2(slave, fd) < 0)
             return ward_fail_errno(err, errno, "console: dup2");
+    return 0;
+}
+
+int console_setup_in_container(const spec_process *p, ward_err *err)
+{
+    cleanup_close int slave = -1;
+    int ptn = -1;
+    cleanup_close int master = open_pty(p, &ptn, &slave, err);
+    if (master < 0)
+        return -1;
+    if (bind_console(ptn, err) < 0 || attach_slave(slave, err) < 0)
+        return -1;
+    return steal_fd(master);
+}
+
+int console_setup_exec(const spec_process *p, ward_err *err)
+{
+    cleanup_close int slave = -1;
+    int ptn = -1;
+    cleanup_close int master = open_pty(p, &ptn, &slave, err);
+    if (master < 0 || attach_slave(slave, err) < 0)
+        return -1;
     return steal_fd(master);
 }
 

@@ -10,6 +10,10 @@
  */
 int console_setup_in_container(const spec_process *p, ward_err *err);
 
+/* In an exec'd process, after joining the container's mount namespace: the same without the
+ * /dev/console bind (that belongs to the init). Returns the master fd. */
+int console_setup_exec(const spec_process *p, ward_err *err);
+
 /* In ward: connect to --console-socket and hand it the master (SCM_RIGHTS), as runc does. */
 int console_send_to_socket(const char *socket_path, int master, ward_err *err);
 

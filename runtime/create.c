@@ -12,6 +12,7 @@
 #include "runtime/hooks.h"
 #include "runtime/init.h"
 #include "runtime/log.h"
+#include "runtime/process_setup.h"
 #include "runtime/state_store.h"
 #include "runtime/sync.h"
 #include "runtime/sysctl.h"
@@ -363,27 +364,13 @@ static int create_steps(create_job *j, ward_err *err)
     return finish(j, err);
 }
 
-/*
- * The fds a caller preserves must really be open: otherwise one of ward's own fds (the sync
- * socket, a namespace fd) could take that number and be handed to the container.
- */
-static int check_preserved_fds(int n, ward_err *err)
-{
-    if (n < 0 || n > 1024)
-        return ward_fail(err, "--preserve-fds: must be between 0 and 1024");
-    for (int fd = 3; fd < 3 + n; fd++)
-        if (fcntl(fd, F_GETFD) < 0)
-            return ward_fail(err, "--preserve-fds %d: fd %d is not open", n, fd);
-    return 0;
-}
-
 int container_create(const ward_ctx *ctx, const create_opts *o, pid_t *pid, ward_err *err)
 {
     create_job j = {.ctx = ctx, .o = o, .dirfd = -1, .fifo_fd = -1, .sock = {-1, -1}};
     int rc;
     if (state_validate_id(o->id, err) < 0)
         return -1;
-    if (check_preserved_fds(o->preserve_fds, err) < 0)
+    if (proc_check_preserved_fds(o->preserve_fds, err) < 0)
         return -1;
     rc = create_steps(&j, err);
     if (rc < 0) {

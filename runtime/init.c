@@ -6,6 +6,7 @@
  * (last), then wait on exec.fifo and execve. Errors travel back to ward over the sync socket.
  */
 #include "runtime/init.h"
+#include "runtime/confine.h"
 #include "runtime/console.h"
 #include "runtime/hooks.h"
 #include "runtime/process_setup.h"
@@ -109,49 +110,13 @@ static int setup_filesystem(const init_args *a, const char *state_json, ward_err
     return rootfs_enter(&ro, err);
 }
 
-static bool want_nnp(const init_args *a)
-{
-    return !a->hc->nnp_optional || a->cfg->process.no_new_privileges;
-}
-
-static int load_seccomp(const init_args *a, ward_err *err)
-{
-    int notify_fd = -1;
-    if (sandbox_seccomp_load(a->seccomp, &notify_fd, err) < 0)
-        return ward_err_prefix(err, "seccomp");
-    if (notify_fd >= 0) {
-        int rc = sync_send(a->sync_fd, SYNC_SECCOMP_NOTIFY, NULL, 0, notify_fd, err);
-        close(notify_fd);
-        return rc;
-    }
-    return 0;
-}
-
-/* Identity, capabilities and the sandbox, in the order that keeps each step possible. */
+/* Identity, capabilities and the sandbox: the steps the init shares with `exec`. */
 static int confine(const init_args *a, char *landlock_json, size_t ll_len, ward_err *err)
 {
-    const spec_process *p = &a->cfg->process;
-    cleanup_free char *ll = NULL;
-    bool nnp = want_nnp(a);
-    /* without no_new_privs, loading filters needs CAP_SYS_ADMIN: do it while we have it */
-    if (!nnp && (sandbox_landlock_apply(a->cfg, a->hc, &ll, err) < 0 || load_seccomp(a, err) < 0))
-        return -1;
-    if (caps_drop_bounding(&p->capabilities, err) < 0 || proc_set_user(p, err) < 0)
-        return -1;
-    if (chdir(p->cwd) < 0)
-        return ward_fail_errno(err, errno, "process.cwd: chdir %s", p->cwd);
-    if (caps_apply(&p->capabilities, err) < 0)
-        return -1;
-    if (p->user.has_umask)
-        umask((mode_t)p->user.umask);
-    if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-        return ward_fail_errno(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
-    if (nnp && sandbox_landlock_apply(a->cfg, a->hc, &ll, err) < 0)
-        return ward_err_prefix(err, "landlock");
-    snprintf(landlock_json, ll_len, "%s", ll ? ll : "null");
-    if (proc_prepare_fds(a->preserve_fds, err) < 0)
-        return -1;
-    return nnp ? load_seccomp(a, err) : 0;
+    confine_args c = {.cfg = a->cfg, .proc = &a->cfg->process, .hc = a->hc,
+                      .seccomp = a->seccomp, .preserve_fds = a->preserve_fds,
+                      .sync_fd = a->sync_fd};
+    return confine_process(&c, landlock_json, ll_len, err);
 }
 
 /* {"pid":"new","network":"joined","user":"host",...}: which namespaces isolate the container. */
@@ -183,7 +148,8 @@ static int report_ready(const init_args *a, const char *landlock_json, ward_err 
     n = snprintf(buf, sizeof(buf),
                  "{\"no_new_privileges\":%s,\"seccomp\":%s,\"landlock\":%s,"
                  "\"namespaces\":%s,\"dumpable\":false,\"fds_closed\":true}",
-                 want_nnp(a) ? "true" : "false", sc, landlock_json, nsbuf);
+                 confine_want_nnp(a->hc, &a->cfg->process) ? "true" : "false", sc, landlock_json,
+                 nsbuf);
     if (n < 0 || (size_t)n >= sizeof(buf))
         return ward_fail(err, "protections report too large");
     return sync_send(a->sync_fd, SYNC_READY, buf, (size_t)n, -1, err);

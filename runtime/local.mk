@@ -111,3 +111,21 @@ tests_unit_test_cgroup_host_LDADD = $(CGROUP_TEST_LIBS)
 tests_unit_test_cgroup_v2u_SOURCES = tests/unit/test-cgroup-v2u.c tests/unit/cgroup-child.h
 tests_unit_test_cgroup_v2u_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 tests_unit_test_cgroup_v2u_LDADD = $(CGROUP_TEST_LIBS)
+
+# exec, pause/resume, ps, update, events (the surface podman and containerd call)
+libwardrt_a_SOURCES += \
+	runtime/confine.c runtime/confine.h \
+	runtime/state_config.c
+libwardrt_a_SOURCES += \
+	runtime/exec.c runtime/exec_child.c runtime/exec_process.c runtime/exec_internal.h \
+	runtime/ops_cgroup.c \
+	runtime/resources_merge.c runtime/resources_merge.h \
+	runtime/update_flags.c runtime/update_flags.h
+ward_SOURCES += \
+	runtime/cli_cgroup.c \
+	runtime/cli_exec.c \
+	runtime/cli_update.c
+check_PROGRAMS += tests/unit/test-update-flags
+TESTS += tests/unit/test-update-flags
+tests_unit_test_update_flags_SOURCES = tests/unit/test-update-flags.c tests/unit/tap.h
+tests_unit_test_update_flags_LDADD = libwardrt.a libwardspec.a $(SECCOMP_LIBS) $(CAP_LIBS) $(YAJL_LIBS)

@@ -19,23 +19,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CONFIG_COPY_MAX (16 << 20)
-
-static void state_freep(spec_state **s)
-{
-    if (*s)
-        spec_state_free(*s);
-    *s = NULL;
-}
-static void config_freep(spec_config **c)
-{
-    if (*c)
-        spec_config_free(*c);
-    *c = NULL;
-}
-#define cleanup_state  __attribute__((cleanup(state_freep)))
-#define cleanup_config __attribute__((cleanup(config_freep)))
-
 int container_load(const ward_ctx *ctx, const char *id, bool lock, int *dirfd, spec_state **st,
                    ward_err *err)
 {
@@ -51,31 +34,6 @@ int container_load(const ward_ctx *ctx, const char *id, bool lock, int *dirfd, s
     return 0;
 }
 
-static int cgroup_of(const spec_state *st, ward_cgroup *cg)
-{
-    if (st->cgroup_path == NULL || st->cgroup_mode == NULL ||
-        strlen(st->cgroup_path) >= sizeof(cg->path) ||
-        cgroup_mode_from_name(st->cgroup_mode, &cg->mode) < 0)
-        return -1;
-    strcpy(cg->path, st->cgroup_path);
-    return 0;
-}
-
-/* The config the container was created from (saved in its state dir). */
-static int load_config_copy(int dirfd, spec_config **cfg, ward_err *err)
-{
-    char path[64];
-    cleanup_free char *buf = NULL;
-    cleanup_close int fd = openat(dirfd, "config.json", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    size_t len;
-    if (fd < 0)
-        return ward_fail_errno(err, errno, "saved config.json");
-    snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-    if (spec_read_file(path, CONFIG_COPY_MAX, &buf, &len, err) < 0)
-        return -1;
-    return spec_config_parse(buf, len, cfg, err);
-}
-
 static int run_hooks_with_state(int dirfd, const spec_state *st, const char *kind,
                                 bool keep_going, ward_err *err)
 {
@@ -83,7 +41,7 @@ static int run_hooks_with_state(int dirfd, const spec_state *st, const char *kin
     cleanup_free char *json = NULL;
     const spec_hook_list *list;
     size_t len;
-    if (load_config_copy(dirfd, &cfg, err) < 0)
+    if (state_load_config(dirfd, &cfg, err) < 0)
         return keep_going ? 0 : -1;
     if (!cfg->has_hooks)
         return 0;
@@ -145,7 +103,7 @@ int container_start(const ward_ctx *ctx, const char *id, ward_err *err)
         ward_cgroup cg;
         ward_err e;
         /* runtime-spec 1.3: a failing poststart hook fails start; the container must not run */
-        if (cgroup_of(st, &cg) == 0)
+        if (state_cgroup(st, &cg) == 0)
             cgroup_kill_all(&cg, SIGKILL, &e);
         kill(st->pid, SIGKILL);
         return -1;
@@ -172,11 +130,11 @@ int container_kill(const ward_ctx *ctx, const char *id, int sig, bool all, ward_
     if (container_load(ctx, id, true, &dirfd, &st, err) < 0)
         return -1;
     if (st->status == SPEC_STATUS_STOPPED || st->status == SPEC_STATUS_CREATING) {
-        if (!(all && cgroup_of(st, &cg) == 0))
+        if (!(all && state_cgroup(st, &cg) == 0))
             return ward_fail(err, "container \"%s\" is not running", id);
         return cgroup_kill_all(&cg, sig, err);
     }
-    if (all && cgroup_of(st, &cg) == 0)
+    if (all && state_cgroup(st, &cg) == 0)
         return cgroup_kill_all(&cg, sig, err);
     return signal_init(st, sig, err);
 }
@@ -186,7 +144,7 @@ static int kill_and_wait(const spec_state *st, ward_err *err)
 {
     ward_cgroup cg;
     long deadline = now_ms() + 10000;
-    if (cgroup_of(st, &cg) == 0 && cgroup_kill_all(&cg, SIGKILL, err) < 0)
+    if (state_cgroup(st, &cg) == 0 && cgroup_kill_all(&cg, SIGKILL, err) < 0)
         ward_log_warning("delete: %s", err->msg);
     if (state_init_alive(st))
         signal_init(st, SIGKILL, err);
@@ -216,7 +174,7 @@ int container_delete(const ward_ctx *ctx, const char *id, bool force, ward_err *
     if (kill_and_wait(st, err) < 0)
         return -1;
     st->status = SPEC_STATUS_STOPPED;
-    if (cgroup_of(st, &cg) == 0 && cgroup_destroy(&cg, &e) < 0)
+    if (state_cgroup(st, &cg) == 0 && cgroup_destroy(&cg, &e) < 0)
         ward_log_warning("delete: %s", e.msg);
     run_hooks_with_state(dirfd, st, "poststop", true, &e);
     return state_dir_remove(ctx->root, id, err);

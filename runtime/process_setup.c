@@ -99,10 +99,17 @@ static const char *env_lookup(const spec_strv *env, const char *key)
     return NULL;
 }
 
+/* Sets errno when it is not: ENOENT (missing), EACCES (not a regular file or not executable). */
 static bool is_executable_file(const char *path)
 {
     struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+    if (stat(path, &st) < 0)
+        return false;
+    if (!S_ISREG(st.st_mode)) {
+        errno = EACCES;
+        return false;
+    }
+    return access(path, X_OK) == 0;
 }
 
 int proc_find_executable(const spec_process *p, char out[PATH_MAX], ward_err *err)
@@ -115,7 +122,7 @@ int proc_find_executable(const spec_process *p, char out[PATH_MAX], ward_err *er
         if (snprintf(out, PATH_MAX, "%s", name) >= PATH_MAX)
             return ward_fail(err, "process.args[0]: path too long");
         if (!is_executable_file(out))
-            return ward_fail_errno(err, errno ? errno : EACCES, "exec: \"%s\"", name);
+            return ward_fail_errno(err, errno, "exec: \"%s\"", name);
         return 0;
     }
     if (path == NULL)
@@ -129,7 +136,10 @@ int proc_find_executable(const spec_process *p, char out[PATH_MAX], ward_err *er
         if (is_executable_file(out))
             return 0;
     }
-    return ward_fail_errno(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", name);
+    /* runc's words, which podman matches to report "command not found" (127) */
+    ward_fail(err, "exec: \"%s\": executable file not found in $PATH", name);
+    err->errnum = ENOENT;
+    return -1;
 }
 
 int proc_prepare_fds(int preserve_fds, ward_err *err)
@@ -142,5 +152,15 @@ int proc_prepare_fds(int preserve_fds, ward_err *err)
         if (flags >= 0 && fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
             return ward_fail_errno(err, errno, "--preserve-fds: fd %d", fd);
     }
+    return 0;
+}
+
+int proc_check_preserved_fds(int n, ward_err *err)
+{
+    if (n < 0 || n > 1024)
+        return ward_fail(err, "--preserve-fds: must be between 0 and 1024");
+    for (int fd = 3; fd < 3 + n; fd++)
+        if (fcntl(fd, F_GETFD) < 0)
+            return ward_fail(err, "--preserve-fds %d: fd %d is not open", n, fd);
     return 0;
 }

@@ -24,4 +24,10 @@ int proc_find_executable(const spec_process *p, char out[PATH_MAX], ward_err *er
 /* Mark every fd from 3 + preserve_fds on close-on-exec, and clear it on 3..3+preserve_fds-1. */
 int proc_prepare_fds(int preserve_fds, ward_err *err);
 
+/*
+ * In ward, before it opens anything: the fds a caller preserves must really be open, otherwise
+ * one of ward's own fds (a socket, a namespace fd) could take that number and reach the container.
+ */
+int proc_check_preserved_fds(int n, ward_err *err);
+
 #endif

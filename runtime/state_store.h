@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "runtime/cgroup.h"
 #include "spec/state.h"
 
 #define WARD_DEFAULT_ROOT "/run/ward"
@@ -45,5 +46,19 @@ void state_refresh_status(spec_state *s);
 
 /* Write a pid file atomically (path given on the command line, relative to cwd). */
 int write_pid_file(const char *path, pid_t pid, ward_err *err);
+
+/* The config the container was created from, saved in its state dir (parsed, not re-validated:
+ * it was validated at create and only ward writes it). */
+int state_load_config(int dirfd, spec_config **cfg, ward_err *err);
+/* Write the config copy back (update keeps it truthful). */
+int state_save_config(int dirfd, const spec_config *cfg, ward_err *err);
+
+/* The container's cgroup from state.json; -1 when the state has none. */
+int state_cgroup(const spec_state *st, ward_cgroup *cg);
+
+void state_freep(spec_state **s);
+void config_freep(spec_config **c);
+#define cleanup_state  __attribute__((cleanup(state_freep)))
+#define cleanup_config __attribute__((cleanup(config_freep)))
 
 #endif

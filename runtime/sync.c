@@ -46,9 +46,14 @@ int sync_send(int sock, sync_type type, const char *data, size_t len, int fd, wa
 
 int sync_send_error(int sock, const ward_err *e)
 {
+    return sync_send_failure(sock, SYNC_ERROR, e);
+}
+
+int sync_send_failure(int sock, sync_type type, const ward_err *e)
+{
     sync_msg m;
     size_t len = strnlen(e->msg, sizeof(e->msg));
-    m.type = SYNC_ERROR;
+    m.type = type;
     m.errnum = e->errnum;
     m.len = (uint32_t)len;
     memcpy(m.data, e->msg, len);

@@ -21,6 +21,7 @@ typedef enum sync_type {
     SYNC_CREATED,         /* ward -> init: state written, stop dying with ward */
     SYNC_DETACHED,        /* init -> ward: death signal cleared, ward may exit */
     SYNC_ERROR,           /* either way: data is the error message, errnum is set */
+    SYNC_EXEC_FAILED,     /* exec'd process -> ward: its executable cannot run (127/126) */
 } sync_type;
 
 #define SYNC_DATA_MAX 16384
@@ -34,6 +35,8 @@ typedef struct sync_msg {
 
 int sync_send(int sock, sync_type type, const char *data, size_t len, int fd, ward_err *err);
 int sync_send_error(int sock, const ward_err *e);
+/* An error of another type (SYNC_EXEC_FAILED): message and errnum travel as for SYNC_ERROR. */
+int sync_send_failure(int sock, sync_type type, const ward_err *e);
 /* Receive one message; *fd gets an attached fd or -1. EOF is an error ("init exited"). */
 int sync_recv(int sock, sync_msg *m, int *fd, ward_err *err);
 /* Receive and require type `want`; a SYNC_ERROR becomes err. */

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "runtime/confine.h"
+#include "runtime/process_setup.h"
+#include "runtime/sync.h"
+#include "spec/cleanup.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+bool confine_want_nnp(const ward_hostconf *hc, const spec_process *p)
+{
+    return !hc->nnp_optional || p->no_new_privileges;
+}
+
+static int load_seccomp(const confine_args *a, ward_err *err)
+{
+    int notify_fd = -1;
+    if (sandbox_seccomp_load(a->seccomp, &notify_fd, err) < 0)
+        return ward_err_prefix(err, "seccomp");
+    if (notify_fd >= 0) {
+        int rc = sync_send(a->sync_fd, SYNC_SECCOMP_NOTIFY, NULL, 0, notify_fd, err);
+        close(notify_fd);
+        return rc;
+    }
+    return 0;
+}
+
+int confine_process(const confine_args *a, char *landlock_json, size_t ll_len, ward_err *err)
+{
+    const spec_process *p = a->proc;
+    cleanup_free char *ll = NULL;
+    bool nnp = confine_want_nnp(a->hc, p);
+    /* without no_new_privs, loading filters needs CAP_SYS_ADMIN: do it while we have it */
+    if (!nnp && (sandbox_landlock_apply(a->cfg, a->hc, &ll, err) < 0 || load_seccomp(a, err) < 0))
+        return -1;
+    if (caps_drop_bounding(&p->capabilities, err) < 0 || proc_set_user(p, err) < 0)
+        return -1;
+    if (chdir(p->cwd) < 0)
+        return ward_fail_errno(err, errno, "process.cwd: chdir %s", p->cwd);
+    if (caps_apply(&p->capabilities, err) < 0)
+        return -1;
+    if (p->user.has_umask)
+        umask((mode_t)p->user.umask);
+    if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        return ward_fail_errno(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
+    if (nnp && sandbox_landlock_apply(a->cfg, a->hc, &ll, err) < 0)
+        return ward_err_prefix(err, "landlock");
+    snprintf(landlock_json, ll_len, "%s", ll ? ll : "null");
+    if (proc_prepare_fds(a->preserve_fds, err) < 0)
+        return -1;
+    return nnp ? load_seccomp(a, err) : 0;
+}
