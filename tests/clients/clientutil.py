@@ -157,3 +157,47 @@ def cgroup_procs(pid):
     path = os.path.join(d.get("memory") or d[""], "cgroup.procs")
     with open(path) as f:
         return [int(x) for x in f.read().split()]
+
+
+def _cgroup_roots():
+    """Mount points of the cgroup hierarchies (each v1 controller set, and v2)."""
+    roots = set()
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            fields = line.split()
+            fstype = fields[fields.index("-") + 1]
+            if fstype in ("cgroup", "cgroup2"):
+                roots.add(fields[4])
+    return sorted(roots)
+
+
+def reap_cgroups(relpath):
+    """Kill every process in the cgroup relpath (and below) in every hierarchy, wait until they
+    are gone, then remove the emptied cgroups. Used before a monitor (conmon, shim) is killed, so
+    that no container process is left to the host's init."""
+    dirs = []
+    for root in _cgroup_roots():
+        top = os.path.join(root, relpath.lstrip("/"))
+        for d, _, _ in os.walk(top, topdown=False):
+            dirs.append(d)
+
+    def procs():
+        found = set()
+        for d in dirs:
+            try:
+                with open(os.path.join(d, "cgroup.procs")) as f:
+                    found.update(int(p) for p in f.read().split())
+            except OSError:
+                pass
+        return found
+    for _ in range(50):
+        live = [p for p in procs() if pid_alive(p)]
+        if not live:
+            break
+        kill_pids(live)
+        time.sleep(0.1)
+    for d in dirs:
+        try:
+            os.rmdir(d)
+        except OSError:
+            pass

@@ -154,6 +154,7 @@ def teardown(ctr):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+    cu.reap_cgroups(ctr.ns)  # ctr puts each container in the cgroup /<namespace>/<id>
     cu.kill_pids(cu.pids_mentioning(ctr.sock))  # shims of this session's containerd
     time.sleep(0.2)
     cu.umount_under(work)

@@ -132,6 +132,8 @@ def teardown(pm):
         for cid in ids:
             subprocess.run([rt, "kill", cid, "9"], capture_output=True, timeout=30)
             subprocess.run([rt, "delete", "--force", cid], capture_output=True, timeout=30)
+    for cid in ids:  # before conmon goes: container processes it has not reaped yet
+        cu.reap_cgroups(f"libpod_parent/libpod-{cid}")
     cu.kill_pids(cu.pids_mentioning(work))  # conmon and podman cleanup processes of this setup
     time.sleep(0.2)
     cu.umount_under(work)
