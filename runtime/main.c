@@ -105,11 +105,11 @@ static int parse_globals(int argc, char **argv, ward_ctx *ctx, global_opts *g)
     return 0;
 }
 
-static int setup_globals(ward_ctx *ctx, const global_opts *g)
+/* The log first, so that every later error (even an unknown command) reaches --log. */
+static int setup_log(ward_ctx *ctx, const global_opts *g)
 {
     ward_err err = {0};
     ward_log_format fmt = WARD_LOG_TEXT;
-    struct stat st;
     if (g->log_format && strcmp(g->log_format, "json") == 0)
         fmt = WARD_LOG_JSON;
     else if (g->log_format && strcmp(g->log_format, "text") != 0)
@@ -118,6 +118,13 @@ static int setup_globals(ward_ctx *ctx, const global_opts *g)
         return ward_log_fail(&err);
     if (ctx->debug)
         sandbox_set_debug(stderr);
+    return 0;
+}
+
+static int setup_globals(ward_ctx *ctx, const global_opts *g)
+{
+    ward_err err = {0};
+    struct stat st;
     if (g->cgroup_manager && strcmp(g->cgroup_manager, "cgroupfs") &&
         strcmp(g->cgroup_manager, "systemd"))
         return cli_usage_error("--cgroup-manager", "must be cgroupfs or systemd");
@@ -145,7 +152,7 @@ int main(int argc, char **argv)
     ward_ctx ctx = {.root = WARD_DEFAULT_ROOT};
     global_opts g = {0};
     const char *name;
-    if (parse_globals(argc, argv, &ctx, &g) < 0)
+    if (parse_globals(argc, argv, &ctx, &g) < 0 || setup_log(&ctx, &g) != 0)
         return 1;
     if (optind >= argc) {
         print_help();
