@@ -141,7 +141,7 @@ def test_cve_2024_21626_no_host_fd_or_cwd(ward, tmp_path):
     """Every fd of the container's process, its cwd, and pid 1's fds/cwd/root must lead to the
     container's own tree. The caller leaks a host directory fd into ward (not in
     --preserve-fds, as a careless shim or script would), and process.cwd is set to
-    /proc/self/fd/N for N = 3..12 (the runc exploit): ward must refuse each such config or give
+    /proc/self/fd/N for N = 3..12 and the leaked fd's number (the runc exploit): ward must refuse each such config or give
     a cwd inside the container. Then the concrete damage: from a cwd on the leaked fd, chmod and
     chown a host file (Landlock does not cover either). The control is the same program
     chrooted (no ward) with a host fd and cwd: the program does see the leak."""
@@ -175,7 +175,7 @@ def test_cve_2024_21626_no_host_fd_or_cwd(ward, tmp_path):
         if not res or res.get("leaks") != "none" or int(res.get("checked", 0)) < 3:
             bad.append(f"cwd=/: {res} {r.stderr.strip()}")
         details.append(f"cwd/={(res or {}).get('leaks')}")
-        for n in range(3, 13):
+        for n in range(3, max(13, leak_fd + 1)):  # the leaked fd is among them
             r, res = run(f"/proc/self/fd/{n}")
             if res is None:
                 if r.returncode == 0:

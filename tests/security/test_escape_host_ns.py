@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """Escape attempts from a container that shares a host namespace: an abstract unix socket a host
 service listens on (the containerd-shim class of bug, CVE-2020-15257) from the host's network
-namespace, and kill(2) of a host process from the host's pid namespace. Landlock's scoping
-(ABI 6) is what stops both; the control is the same container with Landlock off."""
+namespace; kill(2), ptrace, process_vm_readv and pidfd_getfd of a host process from the host's
+pid namespace. Landlock (its abstract-socket and signal scoping, ABI 6, and its ptrace
+restriction) is what stops them; the control is the same container with Landlock off."""
 import os
 import socket
 import subprocess
@@ -55,3 +56,23 @@ def test_kill_host_process(ward):
             if v.poll() is None:
                 v.kill()
             v.wait()
+
+
+def test_ptrace_host_process(ward):
+    """From the host's pid namespace with CAP_SYS_PTRACE: PTRACE_SEIZE a host process, read its
+    memory (process_vm_readv), steal its fd 0 (pidfd_getfd). The control (Landlock off) does all
+    three; ward's Landlock domain refuses them (the seccomp baseline does not list ptrace)."""
+    victim = subprocess.Popen(["sleep", "60"], stdin=subprocess.DEVNULL)
+    try:
+        args = ["/sec/ptrace", str(victim.pid)]
+        keys = ("ptrace_seize", "process_vm_readv", "pidfd_getfd")
+        ctl = ward.run(generous_config(args, pid_ns=False), hostconf=ward.relaxed())
+        assert verdict(ctl.result, {k: ("ok",) for k in keys}), f"control: {ctl}"
+        out = ward.run(generous_config(args, pid_ns=False))
+        blocked = battery.record("ptrace / process_vm_readv / pidfd_getfd of a host process",
+                                 verdict(out.result, {k: ("EPERM", "EACCES") for k in keys}),
+                                 describe(out.result, keys))
+        assert blocked, f"ptrace of a host process NOT BLOCKED: {out}"
+    finally:
+        victim.kill()
+        victim.wait()

@@ -163,8 +163,12 @@ class Ward:
         return cid
 
     def run(self, config, *, hostconf=None, bundle=None, timeout=60, binary=None, **kw):
-        """`ward run` of config (or of an existing bundle); the outcome with its RESULT line."""
+        """`ward run` of config (or of an existing bundle); the outcome with its RESULT line.
+        Without a host config, $WARD_SEC_ATTACK_HOSTCONF if set: a diagnostic that runs every
+        attack under a weaker host config (e.g. "landlock = off": what seccomp alone holds)."""
         b = bundle or self.bundle(config)
+        if hostconf is None:
+            hostconf = os.environ.get("WARD_SEC_ATTACK_HOSTCONF") or None
         r = self.cmd("run", "--bundle", b, self.new_id(), hostconf=hostconf, binary=binary,
                      timeout=timeout, **kw)
         return Outcome(r.returncode, r.stdout, r.stderr, parse_result(r.stdout))
