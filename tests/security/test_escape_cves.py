@@ -141,10 +141,10 @@ def test_cve_2024_21626_no_host_fd_or_cwd(ward, tmp_path):
     """Every fd of the container's process, its cwd, and pid 1's fds/cwd/root must lead to the
     container's own tree. The caller leaks a host directory fd into ward (not in
     --preserve-fds, as a careless shim or script would), and process.cwd is set to
-    /proc/self/fd/N for N = 3..12 and the leaked fd's number (the runc exploit): ward must refuse each such config or give
-    a cwd inside the container. Then the concrete damage: from a cwd on the leaked fd, chmod and
-    chown a host file (Landlock does not cover either). The control is the same program
-    chrooted (no ward) with a host fd and cwd: the program does see the leak."""
+    /proc/self/fd/N for N = 3..12 and the leaked fd's number (the runc exploit): ward must
+    refuse each such config or give a cwd inside the container. Then the concrete damage: from
+    a cwd on the leaked fd, chmod and chown a host file (Landlock does not cover either). The
+    control is the same program chrooted (no ward) with a host fd and cwd: it sees the leak."""
     host_dir = tmp_path / "host-dir"
     host_dir.mkdir()
     rootfs = ward.bundle(generous_config(["true"])) / "rootfs"
@@ -236,8 +236,9 @@ def test_created_init_waits_for_start(ward):
 
 def test_waiting_init_holds_no_inheritable_host_fd(ward):
     """The init waiting on its exec fifo (seen from the host): every fd beyond stdio it holds
-    that points outside the rootfs (the exec fifo in the state dir, for one) must be close-on-exec, so nothing of the host survives into the
-    workload; its cwd and root are the rootfs."""
+    that points outside the rootfs (the exec fifo in the state dir, for one) must be
+    close-on-exec, so nothing of the host survives into the workload; its cwd and root are the
+    rootfs."""
     config = generous_config(["true"])
     bundle = ward.bundle(config)
     cid, pid = _create_live(ward, config, bundle, tries=20)
