@@ -5,7 +5,11 @@
 #include "spec/cleanup.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
 #include <stdio.h>
+#include <sys/syscall.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -28,6 +32,30 @@ static int load_seccomp(const confine_args *a, ward_err *err)
     return 0;
 }
 
+/*
+ * Enter process.cwd without ever leaving the container (CVE-2024-21626): resolve it beneath the
+ * container's root, refusing magic links such as /proc/self/fd/N that could name a host
+ * directory held by a leaked fd, then check that the kernel agrees the cwd is reachable.
+ */
+static int enter_cwd(const char *cwd, ward_err *err)
+{
+    struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+                           .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+    cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    cleanup_close int fd = -1;
+    char buf[PATH_MAX];
+    if (root < 0)
+        return ward_fail_errno(err, errno, "process.cwd: open /");
+    fd = (int)syscall(SYS_openat2, root, cwd, &how, sizeof(how));
+    if (fd < 0)
+        return ward_fail_errno(err, errno, "process.cwd: %s", cwd);
+    if (fchdir(fd) < 0)
+        return ward_fail_errno(err, errno, "process.cwd: chdir %s", cwd);
+    if (getcwd(buf, sizeof(buf)) == NULL || buf[0] != '/')
+        return ward_fail(err, "process.cwd: %s is outside the container", cwd);
+    return 0;
+}
+
 int confine_process(const confine_args *a, char *landlock_json, size_t ll_len, ward_err *err)
 {
     const spec_process *p = a->proc;
@@ -38,8 +66,8 @@ int confine_process(const confine_args *a, char *landlock_json, size_t ll_len, w
         return -1;
     if (caps_drop_bounding(&p->capabilities, err) < 0 || proc_set_user(p, err) < 0)
         return -1;
-    if (chdir(p->cwd) < 0)
-        return ward_fail_errno(err, errno, "process.cwd: chdir %s", p->cwd);
+    if (enter_cwd(p->cwd, err) < 0)
+        return -1;
     if (caps_apply(&p->capabilities, err) < 0)
         return -1;
     if (p->user.has_umask)

@@ -98,7 +98,8 @@ static int run_runtime_hooks_in_ward(int sock, ward_err *err)
 static int setup_filesystem(const init_args *a, const char *state_json, ward_err *err)
 {
     rootfs_opts ro = {.cfg = a->cfg, .rootfs = a->rootfs, .no_pivot = a->no_pivot,
-                      .userns = a->ns->new_user || a->ns->join_fd[SPEC_NS_USER] >= 0};
+                      .userns = a->ns->new_user || a->ns->join_fd[SPEC_NS_USER] >= 0,
+                      .kernel_ro = !a->hc->kernel_interfaces_from_config};
     if (chdir(a->bundle) < 0)
         return ward_fail_errno(err, errno, "chdir to the bundle %s", a->bundle);
     if (rootfs_mount_all(&ro, err) < 0)

@@ -186,6 +186,18 @@ static int mount_one(const rootfs_opts *o, const spec_mount *m, int root_fd, mou
     return finish_mount(m, root_fd, mo, (mo->flags & MS_BIND) != 0, err);
 }
 
+/*
+ * Kernel interfaces whose files change the whole host when written from the host's user
+ * namespace: sysfs (kernel and device settings) and the cgroup filesystems (a container could
+ * raise its own limits). Without a user namespace of its own the container gets them read-only,
+ * whatever the config's options say (ward's sandbox cannot be switched off by the config).
+ */
+static bool host_kernel_interface(const rootfs_opts *o, const spec_mount *m)
+{
+    return o->kernel_ro && !o->userns &&
+           (streq(m->type, "sysfs") || streq(m->type, "cgroup") || streq(m->type, "cgroup2"));
+}
+
 int rootfs_mount_one(const rootfs_opts *o, int root_fd, size_t i, ward_err *err)
 {
     const spec_mount *m = &o->cfg->mounts[i];
@@ -193,6 +205,8 @@ int rootfs_mount_one(const rootfs_opts *o, int root_fd, size_t i, ward_err *err)
     int ret;
 
     ret = mountopt_parse(&m->options, &mo, err);
+    if (ret == 0 && host_kernel_interface(o, m))
+        mo.flags |= MS_RDONLY;
     if (ret == 0)
         ret = mount_one(o, m, root_fd, &mo, err);
     mountopt_clear(&mo);

@@ -81,6 +81,6 @@ int rootfs_make_devices(const rootfs_opts *o, int root_fd, ward_err *err);
 
 /* Masked and readonly paths, after pivot_root: root_fd is the container's "/". */
 int rootfs_mask_paths(const spec_config *cfg, int root_fd, ward_err *err);
-int rootfs_readonly_paths(const spec_config *cfg, int root_fd, ward_err *err);
+int rootfs_readonly_paths(const rootfs_opts *o, int root_fd, ward_err *err);
 
 #endif

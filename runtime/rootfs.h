@@ -17,6 +17,7 @@ typedef struct rootfs_opts {
     const char *rootfs; /* absolute, canonical path of the rootfs on the host */
     bool no_pivot;      /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
     bool userns;        /* in a new user namespace: bind devices from the host, never mknod */
+    bool kernel_ro;     /* force /proc/sys & co., sysfs and cgroupfs read-only (host config) */
 } rootfs_opts;
 
 /*

@@ -86,6 +86,14 @@ const baseline_entry ward_seccomp_baseline[] = {
     {"clone3", BL_ENOSYS, BL_UNLESS_OWN_ADMIN, 0, 0,
      "flags are in memory seccomp cannot read: ENOSYS makes libc fall back to clone"},
     OWN_ADMIN("setns", "joining namespaces only in the container's own user ns"),
+    /* reaching into other processes: where the container shares the host's pid namespace these
+     * reach host processes (Landlock's signal scoping does not cover them, and a kernel may
+     * lack Landlock); in a pid namespace of its own they are debugging tools and stay */
+    {"ptrace", BL_EPERM, BL_UNLESS_OWN_PID, 0, 0, "traces host processes in a shared pid ns"},
+    {"process_vm_readv", BL_EPERM, BL_UNLESS_OWN_PID, 0, 0, "reads host process memory"},
+    {"process_vm_writev", BL_EPERM, BL_UNLESS_OWN_PID, 0, 0, "writes host process memory"},
+    {"pidfd_getfd", BL_EPERM, BL_UNLESS_OWN_PID, 0, 0, "steals fds of host processes"},
+    {"kcmp", BL_EPERM, BL_UNLESS_OWN_PID, 0, 0, "compares kernel objects of host processes"},
     /* personality: only the harmless ones */
     {"personality", BL_EPERM, BL_PERSONALITY, 0, 0,
      "only PER_LINUX, PER_LINUX32 (when the spec asks), UNAME26 and the query"},

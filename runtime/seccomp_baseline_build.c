@@ -55,6 +55,15 @@ static bool new_user_namespace(const spec_config *cfg)
     return false;
 }
 
+static bool new_pid_namespace(const spec_config *cfg)
+{
+    for (size_t i = 0; i < cfg->linux_.n_namespaces; i++)
+        if (cfg->linux_.namespaces[i].type == SPEC_NS_PID &&
+            (cfg->linux_.namespaces[i].path == NULL || !*cfg->linux_.namespaces[i].path))
+            return true;
+    return false;
+}
+
 int seccomp_baseline_params(const spec_config *cfg, const ward_hostconf *hc, baseline_params *p,
                             ward_err *err)
 {
@@ -69,6 +78,7 @@ int seccomp_baseline_params(const spec_config *cfg, const ward_hostconf *hc, bas
     p->own_admin = cfg->has_process && caps->present && new_user_namespace(cfg) &&
                    (caps_have(&caps->bounding, "CAP_SYS_ADMIN") ||
                     caps_have(&caps->effective, "CAP_SYS_ADMIN"));
+    p->own_pid = new_pid_namespace(cfg);
     p->linux32 = cfg->linux_.personality.present && cfg->linux_.personality.domain &&
                  strcmp(cfg->linux_.personality.domain, "LINUX32") == 0;
     if (!sc->present)
@@ -94,6 +104,8 @@ bool seccomp_baseline_applies(const baseline_entry *e, const baseline_params *p)
         return false;
     if (p->own_admin && (e->cond == BL_UNLESS_OWN_ADMIN || e->cond == BL_NS_FLAGS))
         return false;
+    if (p->own_pid && e->cond == BL_UNLESS_OWN_PID)
+        return false;
     return true;
 }
 
@@ -109,7 +121,7 @@ int seccomp_baseline_text(const baseline_params *p, seccomp_text *t)
             arches[j] = arches[j - 1];
             arches[j - 1] = tmp;
         }
-    seccomp_text_lit(t, "ward-seccomp-baseline 1\nlinux32=");
+    seccomp_text_lit(t, "ward-seccomp-baseline 2\nlinux32=");
     seccomp_text_num(t, p->linux32);
     for (size_t i = 0; i < n; i++) {
         seccomp_text_lit(t, "\narch=");

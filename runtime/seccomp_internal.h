@@ -23,6 +23,7 @@ typedef enum baseline_action {
 typedef enum baseline_cond {
     BL_ALWAYS,           /* denied whatever the container holds */
     BL_UNLESS_OWN_ADMIN, /* allowed when the container has CAP_SYS_ADMIN in its own user ns */
+    BL_UNLESS_OWN_PID,   /* allowed when the container has a pid namespace of its own */
     BL_NS_FLAGS,         /* denied when arg0 carries a CLONE_NEW* flag, unless own admin */
     BL_PERSONALITY,      /* denied unless arg0 is one of the harmless personalities */
     BL_NUMBER,           /* by number (native arch only): calls libseccomp 2.5 cannot name */
@@ -43,6 +44,7 @@ extern const size_t ward_seccomp_baseline_len;
 /* The parameters the baseline depends on, taken from the config and the host config. */
 typedef struct baseline_params {
     bool own_admin; /* CAP_SYS_ADMIN and a new user namespace */
+    bool own_pid;   /* a new pid namespace (not the host's, not one joined by path) */
     bool linux32;   /* linux.personality.domain is LINUX32 */
     uint32_t extra_arches[4];
     size_t n_extra_arches;

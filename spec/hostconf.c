@@ -122,6 +122,13 @@ static int apply_key(ward_hostconf *hc, const char *key, const char *v, const ch
         hc->nnp_optional = strcmp(v, "optional") == 0;
         return 0;
     }
+    if (strcmp(key, "sandbox.kernel_interfaces") == 0) {
+        *why = "must be \"readonly\" or \"config\"";
+        if (strcmp(v, "readonly") && strcmp(v, "config"))
+            return -1;
+        hc->kernel_interfaces_from_config = strcmp(v, "config") == 0;
+        return 0;
+    }
     if (strcmp(key, "landlock.allow_special_files") == 0) {
         *why = "must be true or false";
         return parse_bool(v, &hc->landlock_allow_special);

@@ -7,6 +7,8 @@
  *   seccomp.allow = keyctl,bpf        # baseline syscalls the host lets containers use
  *   sandbox.no_new_privileges = optional   # "required" (default): always set no_new_privs
  *   landlock.allow_special_files = true    # let containers create fifos/sockets/devices
+ *   sandbox.kernel_interfaces = config     # default "readonly": /proc/sys & co., sysfs and
+ *                                          # cgroupfs read-only without an own user namespace
  *   landlock = enforce | off               # off: no Landlock (recorded in state)
  *   tpm.tcti = device:/dev/tpmrm0 | swtpm:host=H,port=P | swtpm:path=SOCK | none
  *   tpm.pcr = 23
@@ -28,6 +30,7 @@
 typedef struct ward_hostconf {
     char **seccomp_allow; /* NULL-terminated list of syscall names, or NULL */
     bool nnp_optional;
+    bool kernel_interfaces_from_config; /* do not force /proc/sys, sysfs, cgroupfs read-only */
     bool landlock_allow_special;
     bool landlock_off;
     char *tpm_tcti; /* NULL: default (device if present, else none) */

@@ -214,12 +214,40 @@ def test_readonly_paths(ctx):
     assert "Read-only file system" in res.err
 
 
+def _relax_kernel_interfaces(ctx):
+    """ward keeps /proc/sys read-only even without readonlyPaths; only the host may relax it."""
+    if ctx.runtime_name != "ward":
+        return
+    conf = ctx.path("ward-kernel.conf")
+    with open(conf, "w") as f:
+        f.write("sandbox.kernel_interfaces = config\n")
+    ctx.rt.global_args = ctx.rt.global_args + ["--config", conf]
+
+
 def test_readonly_paths_control(ctx):
     b = ctx.bundle(script="echo 1 > /proc/sys/net/ipv4/ip_forward; echo rc=$?; "
                           "cat /proc/sys/net/ipv4/ip_forward")
     b.set_caps(["CAP_NET_ADMIN", "CAP_KILL"])
     b.linux["readonlyPaths"] = []
+    _relax_kernel_interfaces(ctx)
     assert ctx.run_ok(b).split() == ["rc=0", "1"]
+
+
+@pytest.mark.ward_only
+def test_proc_sys_sysfs_cgroupfs_readonly_without_readonly_paths(ctx):
+    """A config that drops readonlyPaths and mounts sysfs and cgroupfs rw still cannot write
+    host kernel settings: ward keeps them read-only (the control above is the host relaxing it)."""
+    b = ctx.bundle(script="echo 1 > /proc/sys/net/ipv4/ip_forward; echo proc=$?; "
+                          "touch /sys/x 2>/dev/null; echo sys=$?; "
+                          "touch /sys/fs/cgroup/x 2>/dev/null; echo cg=$?")
+    b.set_caps(["CAP_NET_ADMIN", "CAP_SYS_ADMIN", "CAP_KILL"])
+    b.linux["readonlyPaths"] = []
+    for m in b.config["mounts"]:
+        if m["type"] in ("sysfs", "cgroup"):
+            m["options"] = [o for o in m.get("options", []) if o != "ro"] + ["rw"]
+    res = ctx.run(ctx.new_id(), b)
+    assert res.out.split() == ["proc=1", "sys=1", "cg=1"], res
+    assert "Read-only file system" in res.err, res
 
 
 # ---- symlink escapes ----------------------------------------------------------------------

@@ -60,19 +60,25 @@ def test_kill_host_process(ward):
 
 def test_ptrace_host_process(ward):
     """From the host's pid namespace with CAP_SYS_PTRACE: PTRACE_SEIZE a host process, read its
-    memory (process_vm_readv), steal its fd 0 (pidfd_getfd). The control (Landlock off) does all
-    three; ward's Landlock domain refuses them (the seccomp baseline does not list ptrace)."""
+    memory (process_vm_readv), steal its fd 0 (pidfd_getfd). The control (the host relaxing the
+    baseline for these calls, Landlock off) does all three; ward refuses them twice over: the
+    baseline denies them in a shared pid namespace, and Landlock's domain would too."""
     victim = subprocess.Popen(["sleep", "60"], stdin=subprocess.DEVNULL)
     try:
         args = ["/sec/ptrace", str(victim.pid)]
         keys = ("ptrace_seize", "process_vm_readv", "pidfd_getfd")
-        ctl = ward.run(generous_config(args, pid_ns=False), hostconf=ward.relaxed())
+        ctl = ward.run(generous_config(args, pid_ns=False), hostconf=ward.relaxed(
+            ("ptrace", "process_vm_readv", "pidfd_getfd")))
         assert verdict(ctl.result, {k: ("ok",) for k in keys}), f"control: {ctl}"
         out = ward.run(generous_config(args, pid_ns=False))
         blocked = battery.record("ptrace / process_vm_readv / pidfd_getfd of a host process",
                                  verdict(out.result, {k: ("EPERM", "EACCES") for k in keys}),
                                  describe(out.result, keys))
         assert blocked, f"ptrace of a host process NOT BLOCKED: {out}"
+        # seccomp alone (Landlock off, as on a kernel without it) still refuses them
+        out = ward.run(generous_config(args, pid_ns=False),
+                       hostconf=ward.hostconf("landlock = off\n"))
+        assert verdict(out.result, {k: ("EPERM",) for k in keys}), f"without Landlock: {out}"
     finally:
         victim.kill()
         victim.wait()

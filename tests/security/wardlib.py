@@ -144,8 +144,10 @@ class Ward:
 
     def relaxed(self, syscalls=()):
         """A host config that takes ward's own layers away (the control): the named baseline
-        syscalls allowed, Landlock off, no_new_privs optional."""
-        lines = ["landlock = off", "sandbox.no_new_privileges = optional"]
+        syscalls allowed, Landlock off, no_new_privs optional, /proc/sys & co. as the config
+        says."""
+        lines = ["landlock = off", "sandbox.no_new_privileges = optional",
+                 "sandbox.kernel_interfaces = config"]
         if syscalls:
             lines.append("seccomp.allow = " + ",".join(syscalls))
         return self.hostconf("\n".join(lines) + "\n")

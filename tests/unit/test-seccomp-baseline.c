@@ -21,6 +21,8 @@
 #include "tests/unit/tap.h"
 #include "tests/unit/test-seccomp-helpers.h"
 
+#include <sys/uio.h>
+
 /*
  * A classic-BPF evaluator for seccomp programs, so that the foreign-arch decision can be checked
  * for syscalls this host's kernel never delivers (this VM has no working int 0x80).
@@ -223,6 +225,15 @@ static int p_int80_keyctl(void *a)
     return ret < 0 ? (int)-ret : 0;
 }
 
+/* process_vm_readv of our own memory: EFAULT-free success when allowed */
+static int p_vm_readv(void *a)
+{
+    char src[8] = "ward", dst[8];
+    struct iovec l = {dst, sizeof(dst)}, r = {src, sizeof(src)};
+    (void)a;
+    return process_vm_readv(getpid(), &l, 1, &r, 1, 0) < 0 ? errno : 0;
+}
+
 static spec_config base_config(void)
 {
     spec_config c;
@@ -379,6 +390,22 @@ static void test_relaxations(void)
     sandbox_seccomp_free(s);
 }
 
+/* ptrace-like calls reach host processes only where the pid namespace is the host's */
+static void test_own_pid_namespace(void)
+{
+    spec_namespace ns[] = {{SPEC_NS_PID, NULL}};
+    spec_config c = base_config();
+    sandbox_seccomp *s = prepare(&c, NULL);
+    denied(s, "process_vm_readv (host pid namespace)", p_vm_readv, NULL, EPERM);
+    sandbox_seccomp_free(s);
+    c.linux_.namespaces = ns;
+    c.linux_.n_namespaces = 1;
+    s = prepare(&c, NULL);
+    tap_ok(s && exit_code(run_confined(s, p_vm_readv, NULL)) == 0,
+           "own pid namespace: process_vm_readv allowed (a debugging tool there)");
+    sandbox_seccomp_free(s);
+}
+
 int main(void)
 {
     spec_config c = base_config(), c32 = base_config();
@@ -393,6 +420,7 @@ int main(void)
     test_personality(s, &c32);
     test_foreign_arch(s);
     test_relaxations();
+    test_own_pid_namespace();
     sandbox_seccomp_free(s);
     return tap_done();
 }
