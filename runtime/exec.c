@@ -22,6 +22,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -137,6 +138,10 @@ static pid_t clone_child(exec_job *j, ward_err *err)
         ca.cgroup = (uint64_t)cgfd;
         j->in_cgroup = true;
     }
+    /* the clone inherits ward's mm flags: non-dumpable from its first instruction, so nothing
+     * in a pid namespace it is born into can open /proc/<clone>/exe (CVE-2019-5736) */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+        return ward_fail_errno(err, errno, "prctl(PR_SET_DUMPABLE)");
     pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
     if (pid < 0)
         return ward_fail_errno(err, errno, "clone3 the exec'd process");
