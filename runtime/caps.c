@@ -14,8 +14,8 @@ static int caps_mask(const spec_strv *names, const char *set, uint64_t *mask, wa
     for (size_t i = 0; i < names->len; i++) {
         cap_value_t v;
         if (cap_from_name(names->items[i], &v) < 0 || v < 0 || v > 63)
-            return ward_fail(err, "process.capabilities.%s[%zu]: unknown capability \"%s\"", set,
-                             i, names->items[i]);
+            return ward_fail(err, "process.capabilities.%s[%zu]: unknown capability \"%s\"", set, i,
+                             names->items[i]);
         *mask |= 1ULL << v;
     }
     return 0;

@@ -23,15 +23,15 @@
 static const cg_dev_rule default_allow[] = {
     {true, 'c', -1, -1, CG_ACC_MKNOD}, /* mknod c *:* */
     {true, 'b', -1, -1, CG_ACC_MKNOD}, /* mknod b *:* */
-    {true, 'c', 1, 3, CG_ACC_ALL},    /* /dev/null */
-    {true, 'c', 1, 5, CG_ACC_ALL},    /* /dev/zero */
-    {true, 'c', 1, 7, CG_ACC_ALL},    /* /dev/full */
-    {true, 'c', 1, 8, CG_ACC_ALL},    /* /dev/random */
-    {true, 'c', 1, 9, CG_ACC_ALL},    /* /dev/urandom */
-    {true, 'c', 5, 0, CG_ACC_ALL},    /* /dev/tty */
-    {true, 'c', 5, 1, CG_ACC_ALL},    /* /dev/console */
-    {true, 'c', 5, 2, CG_ACC_ALL},    /* /dev/ptmx */
-    {true, 'c', 136, -1, CG_ACC_ALL}, /* /dev/pts/N */
+    {true, 'c', 1, 3, CG_ACC_ALL},     /* /dev/null */
+    {true, 'c', 1, 5, CG_ACC_ALL},     /* /dev/zero */
+    {true, 'c', 1, 7, CG_ACC_ALL},     /* /dev/full */
+    {true, 'c', 1, 8, CG_ACC_ALL},     /* /dev/random */
+    {true, 'c', 1, 9, CG_ACC_ALL},     /* /dev/urandom */
+    {true, 'c', 5, 0, CG_ACC_ALL},     /* /dev/tty */
+    {true, 'c', 5, 1, CG_ACC_ALL},     /* /dev/console */
+    {true, 'c', 5, 2, CG_ACC_ALL},     /* /dev/ptmx */
+    {true, 'c', 136, -1, CG_ACC_ALL},  /* /dev/pts/N */
 };
 
 static int parse_access(const char *s, unsigned *out, size_t i, ward_err *err)

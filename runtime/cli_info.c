@@ -88,8 +88,9 @@ int cmd_attest(ward_ctx *ctx, int argc, char **argv)
 {
     char helper[PATH_MAX];
     if (find_attest_helper(helper) < 0)
-        return cli_usage_error("attest", "helper ward-attest not found (looked beside ward and "
-                                         "in %s)",
+        return cli_usage_error("attest",
+                               "helper ward-attest not found (looked beside ward and "
+                               "in %s)",
                                WARD_LIBEXECDIR);
     argv[0] = "ward attest";
     execv(helper, argv);

@@ -11,8 +11,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum { OPT_BUNDLE = 256, OPT_PID_FILE, OPT_CONSOLE, OPT_PRESERVE, OPT_NO_PIVOT, OPT_DETACH,
-       OPT_NO_NEW_KEYRING };
+enum {
+    OPT_BUNDLE = 256,
+    OPT_PID_FILE,
+    OPT_CONSOLE,
+    OPT_PRESERVE,
+    OPT_NO_PIVOT,
+    OPT_DETACH,
+    OPT_NO_NEW_KEYRING
+};
 
 static int parse_preserve(const char *s, int *out)
 {
@@ -42,21 +49,31 @@ static int parse_create_opts(const char *cmd, int argc, char **argv, create_opts
     int c;
     while ((c = getopt_long(argc, argv, "+b:d", opts, NULL)) != -1) {
         switch (c) {
-        case 'b': o->bundle = optarg; break;
-        case OPT_PID_FILE: o->pid_file = optarg; break;
-        case OPT_CONSOLE: o->console_socket = optarg; break;
+        case 'b':
+            o->bundle = optarg;
+            break;
+        case OPT_PID_FILE:
+            o->pid_file = optarg;
+            break;
+        case OPT_CONSOLE:
+            o->console_socket = optarg;
+            break;
         case OPT_PRESERVE:
             if (parse_preserve(optarg, &o->preserve_fds) < 0)
                 return cli_usage_error(cmd, "--preserve-fds: must be a number from 0 to 1024");
             break;
-        case OPT_NO_PIVOT: o->no_pivot = true; break;
-        case OPT_NO_NEW_KEYRING: break; /* ward never creates a session keyring */
+        case OPT_NO_PIVOT:
+            o->no_pivot = true;
+            break;
+        case OPT_NO_NEW_KEYRING:
+            break; /* ward never creates a session keyring */
         case 'd':
             if (detach == NULL)
                 return cli_usage_error(cmd, "unknown option --detach");
             *detach = true;
             break;
-        default: return 1;
+        default:
+            return 1;
         }
     }
     if (cli_want_args(cmd, argc, optind, 1, 1) != 0)

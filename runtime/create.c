@@ -185,11 +185,18 @@ static pid_t clone_init(create_job *j, ward_err *err)
     if (pid < 0)
         return ward_fail_errno(err, errno, "clone3 the container init");
     if (pid == 0) {
-        init_args a = {.cfg = j->cfg, .hc = &j->ctx->hc, .rootfs = j->rootfs, .bundle = j->bundle,
+        init_args a = {.cfg = j->cfg,
+                       .hc = &j->ctx->hc,
+                       .rootfs = j->rootfs,
+                       .bundle = j->bundle,
                        .ns = &j->ns,
-                       .seccomp = j->seccomp, .no_pivot = j->o->no_pivot,
-                       .console = j->cfg->process.terminal, .preserve_fds = j->o->preserve_fds,
-                       .sync_fd = j->sock[1], .fifo_fd = j->fifo_fd, .parent = parent};
+                       .seccomp = j->seccomp,
+                       .no_pivot = j->o->no_pivot,
+                       .console = j->cfg->process.terminal,
+                       .preserve_fds = j->o->preserve_fds,
+                       .sync_fd = j->sock[1],
+                       .fifo_fd = j->fifo_fd,
+                       .parent = parent};
         /* the state dir fd carries create's flock: the init must not keep it */
         close(j->dirfd);
         close(j->sock[0]);

@@ -107,16 +107,16 @@ static int run_one(const spec_hook *h, const char *kind, size_t idx, const char 
         return ward_fail(err, "hooks.%s[%zu] (%s): killed by signal %d", kind, idx, h->path,
                          WTERMSIG(status));
     if (WEXITSTATUS(status) == 127)
-        return ward_fail(err, "hooks.%s[%zu] (%s): could not be executed (status 127)", kind,
-                         idx, h->path);
+        return ward_fail(err, "hooks.%s[%zu] (%s): could not be executed (status 127)", kind, idx,
+                         h->path);
     if (WEXITSTATUS(status) != 0)
         return ward_fail(err, "hooks.%s[%zu] (%s): exited with status %d", kind, idx, h->path,
                          WEXITSTATUS(status));
     return 0;
 }
 
-int hooks_run(const spec_hook_list *list, const char *kind, const char *state_json,
-              bool keep_going, ward_err *err)
+int hooks_run(const spec_hook_list *list, const char *kind, const char *state_json, bool keep_going,
+              ward_err *err)
 {
     int rc = 0;
     for (size_t i = 0; i < list->len; i++) {

@@ -9,7 +9,7 @@
  * messages ("hooks.prestart[1] (/usr/bin/x): exited with status 3"). With keep_going every hook
  * runs and failures are logged as warnings (poststop); otherwise the first failure stops.
  */
-int hooks_run(const spec_hook_list *list, const char *kind, const char *state_json,
-              bool keep_going, ward_err *err);
+int hooks_run(const spec_hook_list *list, const char *kind, const char *state_json, bool keep_going,
+              ward_err *err);
 
 #endif

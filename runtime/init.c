@@ -97,7 +97,9 @@ static int run_runtime_hooks_in_ward(int sock, ward_err *err)
 
 static int setup_filesystem(const init_args *a, const char *state_json, ward_err *err)
 {
-    rootfs_opts ro = {.cfg = a->cfg, .rootfs = a->rootfs, .no_pivot = a->no_pivot,
+    rootfs_opts ro = {.cfg = a->cfg,
+                      .rootfs = a->rootfs,
+                      .no_pivot = a->no_pivot,
                       .userns = a->ns->new_user || a->ns->join_fd[SPEC_NS_USER] >= 0,
                       .kernel_ro = !a->hc->kernel_interfaces_from_config};
     if (chdir(a->bundle) < 0)
@@ -105,8 +107,8 @@ static int setup_filesystem(const init_args *a, const char *state_json, ward_err
     if (rootfs_mount_all(&ro, err) < 0)
         return -1;
     /* createContainer: in the container's namespaces, after mounts, before pivot_root */
-    if (a->cfg->has_hooks && hooks_run(&a->cfg->hooks.create_container, "createContainer",
-                                       state_json, false, err) < 0)
+    if (a->cfg->has_hooks &&
+        hooks_run(&a->cfg->hooks.create_container, "createContainer", state_json, false, err) < 0)
         return -1;
     return rootfs_enter(&ro, err);
 }
@@ -114,8 +116,11 @@ static int setup_filesystem(const init_args *a, const char *state_json, ward_err
 /* Identity, capabilities and the sandbox: the steps the init shares with `exec`. */
 static int confine(const init_args *a, char *landlock_json, size_t ll_len, ward_err *err)
 {
-    confine_args c = {.cfg = a->cfg, .proc = &a->cfg->process, .hc = a->hc,
-                      .seccomp = a->seccomp, .preserve_fds = a->preserve_fds,
+    confine_args c = {.cfg = a->cfg,
+                      .proc = &a->cfg->process,
+                      .hc = a->hc,
+                      .seccomp = a->seccomp,
+                      .preserve_fds = a->preserve_fds,
                       .sync_fd = a->sync_fd};
     return confine_process(&c, landlock_json, ll_len, err);
 }
@@ -235,8 +240,8 @@ void init_main(const init_args *a)
     close(a->sync_fd);
     if (fifo_wait_start(&fifo, &err) < 0)
         _exit(1);
-    if (a->cfg->has_hooks && hooks_run(&a->cfg->hooks.start_container, "startContainer",
-                                       state_json, false, &err) < 0) {
+    if (a->cfg->has_hooks &&
+        hooks_run(&a->cfg->hooks.start_container, "startContainer", state_json, false, &err) < 0) {
         fprintf(stderr, "ward: %s\n", err.msg);
         _exit(1);
     }

@@ -174,7 +174,8 @@ static int create_ruleset(ll_state *s, ward_err *err)
     return 0;
 }
 
-/* True when the config creates a fresh namespace of this type (not the host's, not a joined one). */
+/* True when the config creates a fresh namespace of this type (not the host's, not a joined one).
+ */
 static bool has_own_namespace(const spec_config *cfg, spec_ns_type t)
 {
     for (size_t i = 0; i < cfg->linux_.n_namespaces; i++)

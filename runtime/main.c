@@ -61,8 +61,16 @@ static void print_help(void)
         printf("  %-10s %s\n", commands[i].name, commands[i].help);
 }
 
-enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_CONFIG, OPT_DEBUG, OPT_SYSTEMD,
-       OPT_CGROUP_MANAGER, OPT_ROOTLESS };
+enum {
+    OPT_ROOT = 256,
+    OPT_LOG,
+    OPT_LOG_FORMAT,
+    OPT_CONFIG,
+    OPT_DEBUG,
+    OPT_SYSTEMD,
+    OPT_CGROUP_MANAGER,
+    OPT_ROOTLESS
+};
 
 typedef struct global_opts {
     const char *log;
@@ -89,17 +97,37 @@ static int parse_globals(int argc, char **argv, ward_ctx *ctx, global_opts *g)
     int c;
     while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
         switch (c) {
-        case OPT_ROOT: ctx->root = optarg; break;
-        case OPT_LOG: g->log = optarg; break;
-        case OPT_LOG_FORMAT: g->log_format = optarg; break;
-        case OPT_CONFIG: g->config = optarg; break;
-        case OPT_DEBUG: ctx->debug = true; break;
-        case OPT_SYSTEMD: ctx->systemd_cgroup = true; break;
-        case OPT_CGROUP_MANAGER: g->cgroup_manager = optarg; break;
-        case OPT_ROOTLESS: break; /* accepted for runc compatibility; ward decides by uid */
-        case 'v': print_version(); exit(0);
-        case 'h': print_help(); exit(0);
-        default: return -1;
+        case OPT_ROOT:
+            ctx->root = optarg;
+            break;
+        case OPT_LOG:
+            g->log = optarg;
+            break;
+        case OPT_LOG_FORMAT:
+            g->log_format = optarg;
+            break;
+        case OPT_CONFIG:
+            g->config = optarg;
+            break;
+        case OPT_DEBUG:
+            ctx->debug = true;
+            break;
+        case OPT_SYSTEMD:
+            ctx->systemd_cgroup = true;
+            break;
+        case OPT_CGROUP_MANAGER:
+            g->cgroup_manager = optarg;
+            break;
+        case OPT_ROOTLESS:
+            break; /* accepted for runc compatibility; ward decides by uid */
+        case 'v':
+            print_version();
+            exit(0);
+        case 'h':
+            print_help();
+            exit(0);
+        default:
+            return -1;
         }
     }
     return 0;

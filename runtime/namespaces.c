@@ -18,9 +18,9 @@
 int spec_ns_clone_flag(spec_ns_type t)
 {
     static const int flags[SPEC_NS_COUNT] = {
-        [SPEC_NS_PID] = CLONE_NEWPID,   [SPEC_NS_NETWORK] = CLONE_NEWNET,
-        [SPEC_NS_MOUNT] = CLONE_NEWNS,  [SPEC_NS_IPC] = CLONE_NEWIPC,
-        [SPEC_NS_UTS] = CLONE_NEWUTS,   [SPEC_NS_USER] = CLONE_NEWUSER,
+        [SPEC_NS_PID] = CLONE_NEWPID,       [SPEC_NS_NETWORK] = CLONE_NEWNET,
+        [SPEC_NS_MOUNT] = CLONE_NEWNS,      [SPEC_NS_IPC] = CLONE_NEWIPC,
+        [SPEC_NS_UTS] = CLONE_NEWUTS,       [SPEC_NS_USER] = CLONE_NEWUSER,
         [SPEC_NS_CGROUP] = CLONE_NEWCGROUP, [SPEC_NS_TIME] = CLONE_NEWTIME,
     };
     return (unsigned)t < SPEC_NS_COUNT ? flags[t] : 0;
@@ -35,8 +35,8 @@ static int open_ns_path(const spec_namespace *ns, size_t idx, ward_err *err)
     type = ioctl(fd, NS_GET_NSTYPE);
     if (type < 0 || type != spec_ns_clone_flag(ns->type)) {
         close(fd);
-        return ward_fail(err, "linux.namespaces[%zu].path: %s is not a %s namespace", idx,
-                         ns->path, spec_ns_type_name(ns->type));
+        return ward_fail(err, "linux.namespaces[%zu].path: %s is not a %s namespace", idx, ns->path,
+                         spec_ns_type_name(ns->type));
     }
     return fd;
 }
@@ -75,8 +75,9 @@ int ns_plan_make(const spec_config *cfg, ns_plan *plan, ward_err *err)
         for (int t = 0; t < SPEC_NS_COUNT; t++) {
             if (plan->join_fd[t] >= 0 && t != SPEC_NS_PID && t != SPEC_NS_TIME) {
                 ns_plan_close(plan);
-                return ward_fail(err, "linux.namespaces: joining a %s namespace by path "
-                                      "together with a new user namespace is not supported",
+                return ward_fail(err,
+                                 "linux.namespaces: joining a %s namespace by path "
+                                 "together with a new user namespace is not supported",
                                  spec_ns_type_name((spec_ns_type)t));
             }
         }
@@ -101,8 +102,8 @@ static int write_time_offsets(const spec_config *cfg, ward_err *err)
     for (size_t i = 0; i < cfg->linux_.n_time_offsets; i++) {
         const spec_time_offset *o = &cfg->linux_.time_offsets[i];
         char line[128];
-        int n = snprintf(line, sizeof(line), "%s %lld %u\n", o->clock, (long long)o->secs,
-                         o->nanosecs);
+        int n =
+            snprintf(line, sizeof(line), "%s %lld %u\n", o->clock, (long long)o->secs, o->nanosecs);
         if (write(fd, line, (size_t)n) != n)
             return ward_fail_errno(err, errno, "linux.timeOffsets.%s: write offset", o->clock);
     }
@@ -113,8 +114,7 @@ int ns_prepare_parent(const spec_config *cfg, const ns_plan *plan, ward_err *err
 {
     if (plan->join_fd[SPEC_NS_PID] >= 0 && setns(plan->join_fd[SPEC_NS_PID], CLONE_NEWPID) < 0)
         return ward_fail_errno(err, errno, "join pid namespace");
-    if (plan->join_fd[SPEC_NS_TIME] >= 0 &&
-        setns(plan->join_fd[SPEC_NS_TIME], CLONE_NEWTIME) < 0)
+    if (plan->join_fd[SPEC_NS_TIME] >= 0 && setns(plan->join_fd[SPEC_NS_TIME], CLONE_NEWTIME) < 0)
         return ward_fail_errno(err, errno, "join time namespace");
     if (plan->new_time) {
         if (unshare(CLONE_NEWTIME) < 0)
@@ -135,7 +135,7 @@ int ns_unshare_cgroup(const ns_plan *plan, ward_err *err)
 int ns_join_paths(const ns_plan *plan, ward_err *err)
 {
     /* user first: it decides what the other joins are allowed to do */
-    static const spec_ns_type order[] = {SPEC_NS_USER, SPEC_NS_IPC,    SPEC_NS_UTS,
+    static const spec_ns_type order[] = {SPEC_NS_USER,    SPEC_NS_IPC,    SPEC_NS_UTS,
                                          SPEC_NS_NETWORK, SPEC_NS_CGROUP, SPEC_NS_MOUNT};
     for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
         spec_ns_type t = order[i];
@@ -147,8 +147,7 @@ int ns_join_paths(const ns_plan *plan, ward_err *err)
     return 0;
 }
 
-static int write_map(pid_t pid, const char *file, const spec_id_mapping *m, size_t n,
-                     ward_err *err)
+static int write_map(pid_t pid, const char *file, const spec_id_mapping *m, size_t n, ward_err *err)
 {
     char path[64], buf[4096];
     size_t used = 0;

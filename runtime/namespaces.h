@@ -9,11 +9,11 @@
 
 /* What the config asks of namespaces, resolved once by ward before the init is cloned. */
 typedef struct ns_plan {
-    int clone_flags;          /* CLONE_NEW* to create with clone3 */
+    int clone_flags;            /* CLONE_NEW* to create with clone3 */
     int join_fd[SPEC_NS_COUNT]; /* fds of namespaces to join by path, -1 otherwise */
-    bool new_user;            /* a new user namespace (needs uid/gid maps written by ward) */
-    bool new_time;            /* a new time namespace (made by ward with unshare, offsets first) */
-    bool new_cgroup;          /* made by the init once it is in its cgroup, so that is its root */
+    bool new_user;              /* a new user namespace (needs uid/gid maps written by ward) */
+    bool new_time;   /* a new time namespace (made by ward with unshare, offsets first) */
+    bool new_cgroup; /* made by the init once it is in its cgroup, so that is its root */
 } ns_plan;
 
 int spec_ns_clone_flag(spec_ns_type t);

@@ -34,8 +34,8 @@ int container_load(const ward_ctx *ctx, const char *id, bool lock, int *dirfd, s
     return 0;
 }
 
-static int run_hooks_with_state(int dirfd, const spec_state *st, const char *kind,
-                                bool keep_going, ward_err *err)
+static int run_hooks_with_state(int dirfd, const spec_state *st, const char *kind, bool keep_going,
+                                ward_err *err)
 {
     cleanup_config spec_config *cfg = NULL;
     cleanup_free char *json = NULL;

@@ -19,14 +19,14 @@ static const struct {
     const char *name;
     int resource;
 } rlimit_names[] = {
-    {"RLIMIT_CPU", RLIMIT_CPU},         {"RLIMIT_FSIZE", RLIMIT_FSIZE},
-    {"RLIMIT_DATA", RLIMIT_DATA},       {"RLIMIT_STACK", RLIMIT_STACK},
-    {"RLIMIT_CORE", RLIMIT_CORE},       {"RLIMIT_RSS", RLIMIT_RSS},
-    {"RLIMIT_NPROC", RLIMIT_NPROC},     {"RLIMIT_NOFILE", RLIMIT_NOFILE},
-    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK}, {"RLIMIT_AS", RLIMIT_AS},
-    {"RLIMIT_LOCKS", RLIMIT_LOCKS},     {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+    {"RLIMIT_CPU", RLIMIT_CPU},           {"RLIMIT_FSIZE", RLIMIT_FSIZE},
+    {"RLIMIT_DATA", RLIMIT_DATA},         {"RLIMIT_STACK", RLIMIT_STACK},
+    {"RLIMIT_CORE", RLIMIT_CORE},         {"RLIMIT_RSS", RLIMIT_RSS},
+    {"RLIMIT_NPROC", RLIMIT_NPROC},       {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},   {"RLIMIT_AS", RLIMIT_AS},
+    {"RLIMIT_LOCKS", RLIMIT_LOCKS},       {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
     {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE}, {"RLIMIT_NICE", RLIMIT_NICE},
-    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},   {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},     {"RLIMIT_RTTIME", RLIMIT_RTTIME},
 };
 
 int proc_apply_rlimits(const spec_process *p, ward_err *err)
@@ -79,7 +79,8 @@ int proc_set_user(const spec_process *p, ward_err *err)
     if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
         return ward_fail_errno(err, errno, "prctl(PR_SET_KEEPCAPS)");
     /* setgroups is denied in a user namespace whose setgroups file says deny: then skip it */
-    if (setgroups(u->n_additional_gids, groups) < 0 && !(errno == EPERM && u->n_additional_gids == 0))
+    if (setgroups(u->n_additional_gids, groups) < 0 &&
+        !(errno == EPERM && u->n_additional_gids == 0))
         return ward_fail_errno(err, errno, "process.user.additionalGids: setgroups");
     if (setresgid(u->gid, u->gid, u->gid) < 0)
         return ward_fail_errno(err, errno, "process.user.gid: setresgid(%u)", u->gid);

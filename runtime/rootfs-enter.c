@@ -77,8 +77,7 @@ int rootfs_enter(const rootfs_opts *o, ward_err *err)
     root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (root_fd < 0)
         return ward_fail_errno(err, errno, "open /");
-    if (rootfs_mask_paths(o->cfg, root_fd, err) < 0 ||
-        rootfs_readonly_paths(o, root_fd, err) < 0)
+    if (rootfs_mask_paths(o->cfg, root_fd, err) < 0 || rootfs_readonly_paths(o, root_fd, err) < 0)
         return -1;
     /* The root mount itself last (crun's order): only its top mount, as a bind remount would;
      * mount_setattr needs no path, so it works without /proc. */

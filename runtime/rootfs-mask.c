@@ -17,7 +17,6 @@
 
 #include "spec/cleanup.h"
 
-
 #define LOCKDOWN_ATTRS                                                                             \
     (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
 

@@ -26,12 +26,10 @@ int state_validate_id(const char *id, ward_err *err)
     if (len == 0 || len > 255)
         return ward_fail(err, "invalid container id \"%s\": must be 1 to 255 characters", id);
     if (!isalnum((unsigned char)id[0]))
-        return ward_fail(err, "invalid container id \"%s\": must start with a letter or digit",
-                         id);
+        return ward_fail(err, "invalid container id \"%s\": must start with a letter or digit", id);
     for (const char *p = id; *p; p++)
         if (!isalnum((unsigned char)*p) && !strchr("_.+-", *p))
-            return ward_fail(err, "invalid container id \"%s\": only [A-Za-z0-9_.+-] allowed",
-                             id);
+            return ward_fail(err, "invalid container id \"%s\": only [A-Za-z0-9_.+-] allowed", id);
     return 0;
 }
 
@@ -243,8 +241,7 @@ void state_refresh_status(spec_state *s)
         return;
     }
     s->status = s->started ? SPEC_STATUS_RUNNING : SPEC_STATUS_CREATED;
-    if (s->cgroup_path && s->cgroup_mode &&
-        cgroup_mode_from_name(s->cgroup_mode, &cg.mode) == 0 &&
+    if (s->cgroup_path && s->cgroup_mode && cgroup_mode_from_name(s->cgroup_mode, &cg.mode) == 0 &&
         strlen(s->cgroup_path) < sizeof(cg.path)) {
         strcpy(cg.path, s->cgroup_path);
         if (cgroup_is_frozen(&cg, &frozen, &err) == 0 && frozen)

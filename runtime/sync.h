@@ -12,16 +12,16 @@
 #include "spec/error.h"
 
 typedef enum sync_type {
-    SYNC_GO = 1,          /* ward -> init: ids mapped, cgroup joined; data: OCI state JSON */
-    SYNC_RUNTIME_HOOKS,   /* init -> ward: namespaces exist, run createRuntime/prestart */
-    SYNC_HOOKS_DONE,      /* ward -> init */
-    SYNC_CONSOLE,         /* init -> ward: pty master attached */
-    SYNC_SECCOMP_NOTIFY,  /* init -> ward: seccomp listener fd attached */
-    SYNC_READY,           /* init -> ward: all set up; data: protections JSON */
-    SYNC_CREATED,         /* ward -> init: state written, stop dying with ward */
-    SYNC_DETACHED,        /* init -> ward: death signal cleared, ward may exit */
-    SYNC_ERROR,           /* either way: data is the error message, errnum is set */
-    SYNC_EXEC_FAILED,     /* exec'd process -> ward: its executable cannot run (127/126) */
+    SYNC_GO = 1,         /* ward -> init: ids mapped, cgroup joined; data: OCI state JSON */
+    SYNC_RUNTIME_HOOKS,  /* init -> ward: namespaces exist, run createRuntime/prestart */
+    SYNC_HOOKS_DONE,     /* ward -> init */
+    SYNC_CONSOLE,        /* init -> ward: pty master attached */
+    SYNC_SECCOMP_NOTIFY, /* init -> ward: seccomp listener fd attached */
+    SYNC_READY,          /* init -> ward: all set up; data: protections JSON */
+    SYNC_CREATED,        /* ward -> init: state written, stop dying with ward */
+    SYNC_DETACHED,       /* init -> ward: death signal cleared, ward may exit */
+    SYNC_ERROR,          /* either way: data is the error message, errnum is set */
+    SYNC_EXEC_FAILED,    /* exec'd process -> ward: its executable cannot run (127/126) */
 } sync_type;
 
 #define SYNC_DATA_MAX 16384

@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 static const char *const ipc_sysctls[] = {
-    "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",         "kernel.sem",
-    "kernel.shmall", "kernel.shmmax", "kernel.shmmni",         "kernel.shm_rmid_forced",
+    "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+    "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
 };
 
 static bool new_namespace(const spec_config *cfg, spec_ns_type t)
@@ -54,12 +54,14 @@ int sysctl_validate(const spec_config *cfg, ward_err *err)
         else if (!strcmp(key, "kernel.hostname") || !strcmp(key, "kernel.domainname"))
             ok = new_namespace(cfg, SPEC_NS_UTS);
         else
-            return ward_fail(err, "linux.sysctl: \"%s\" is not namespaced; ward will not change "
-                                  "the host's value",
+            return ward_fail(err,
+                             "linux.sysctl: \"%s\" is not namespaced; ward will not change "
+                             "the host's value",
                              key);
         if (!ok)
-            return ward_fail(err, "linux.sysctl: \"%s\" needs the container's own namespace "
-                                  "for it, and the config shares the host's",
+            return ward_fail(err,
+                             "linux.sysctl: \"%s\" needs the container's own namespace "
+                             "for it, and the config shares the host's",
                              key);
     }
     return 0;

@@ -12,7 +12,7 @@
 #define WARD_ERR_MSG_MAX 1024
 
 typedef struct ward_err {
-    int errnum;                  /* errno of the failure, 0 when it is not a system error */
+    int errnum;                 /* errno of the failure, 0 when it is not a system error */
     char msg[WARD_ERR_MSG_MAX]; /* human-readable, no trailing newline */
 } ward_err;
 

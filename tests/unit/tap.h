@@ -35,7 +35,8 @@ static inline int tap_ok(int cond, const char *fmt, ...)
     do {                                                                                           \
         const char *_g = (got), *_w = (want);                                                      \
         if (!tap_ok(_g && _w && strcmp(_g, _w) == 0, "%s", name))                                  \
-            printf("#   got:  \"%s\"\n#   want: \"%s\"\n", _g ? _g : "(null)", _w ? _w : "(null)"); \
+            printf("#   got:  \"%s\"\n#   want: \"%s\"\n", _g ? _g : "(null)",                     \
+                   _w ? _w : "(null)");                                                            \
     } while (0)
 
 /* Print the plan at the end (tests that count as they go). */
