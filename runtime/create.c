@@ -233,6 +233,24 @@ static int forward_seccomp_fd(create_job *j, int fd, ward_err *err)
     return sandbox_seccomp_send_listener(j->cfg, json, j->pid, fd, err);
 }
 
+/* The init died without a word: say how, from its exit status (it is our child). */
+static int init_died(create_job *j, ward_err *err)
+{
+    int status = 0;
+    pid_t pid = j->pid;
+    if (waitpid(pid, &status, 0) != pid)
+        return -1;
+    j->pid = 0; /* reaped: teardown must not signal a recycled pid */
+    if (WIFSIGNALED(status))
+        return ward_fail(err, "container init was killed by signal %d during setup%s",
+                         WTERMSIG(status),
+                         WTERMSIG(status) == SIGSYS ? " (a seccomp filter denied a syscall)" : "");
+    return ward_fail(err, "container init exited with status %d during setup without reporting "
+                          "an error; a seccomp profile in the config may deny a syscall the init "
+                          "needs after loading it (sendmsg, recvmsg, prctl, read, execve)",
+                     WEXITSTATUS(status));
+}
+
 /* Serve the init's requests until it reports ready. */
 static int converse(create_job *j, ward_err *err)
 {
@@ -240,7 +258,7 @@ static int converse(create_job *j, ward_err *err)
     for (;;) {
         int fd = -1, rc = 0;
         if (sync_recv(j->sock[0], &m, &fd, err) < 0)
-            return -1;
+            return err->errnum == EPIPE ? init_died(j, err) : -1;
         switch (m.type) {
         case SYNC_ERROR:
             err->errnum = m.errnum;

@@ -136,3 +136,17 @@ def test_bad_config_with_run(ctx):
     b.linux["namespaces"] = [{"type": t} for t in ("pid", "network", "foo", "uts", "mount")]
     _expect_rejected(ctx, b, E.error_re("bad_namespace_type", index=2, name="foo"),
                      command="run")
+
+
+@pytest.mark.ward_only
+def test_profile_denying_what_the_init_needs_is_explained(ctx):
+    """A seccomp profile that denies sendmsg kills the init's last report to ward: create fails,
+    says why, and leaves nothing behind."""
+    b = ctx.bundle("true")
+    b.linux["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW",
+                          "syscalls": [{"names": ["sendmsg"], "action": "SCMP_ACT_ERRNO"}]}
+    cid = ctx.new_id()
+    res = ctx.create(cid, b, check=False)
+    assert res.rc != 0
+    assert "a seccomp profile in the config may deny a syscall the init needs" in res.err, res
+    assert [e for e in os.listdir(ctx.rt.root) if not e.startswith(".")] == []  # cache only
