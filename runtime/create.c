@@ -245,9 +245,10 @@ static int init_died(create_job *j, ward_err *err)
         return ward_fail(err, "container init was killed by signal %d during setup%s",
                          WTERMSIG(status),
                          WTERMSIG(status) == SIGSYS ? " (a seccomp filter denied a syscall)" : "");
-    return ward_fail(err, "container init exited with status %d during setup without reporting "
-                          "an error; a seccomp profile in the config may deny a syscall the init "
-                          "needs after loading it (sendmsg, recvmsg, prctl, read, execve)",
+    return ward_fail(err,
+                     "container init exited with status %d during setup without reporting "
+                     "an error; a seccomp profile in the config may deny a syscall the init "
+                     "needs after loading it (sendmsg, recvmsg, prctl, read, execve)",
                      WEXITSTATUS(status));
 }
 
