@@ -189,11 +189,12 @@ static int v2_devices(const char *dir, const spec_resources *r, int flags, ward_
 {
     cleanup_free cg_dev_rule *rules = NULL;
     size_t n = 0;
-    ward_err scratch;
     if (cg_dev_rules_build(r, &rules, &n, err) < 0)
         return -1;
+    /* hybrid with a v1 devices controller: that controller already enforces the same rules
+     * (the kernel checks both); a second, eBPF copy would only cost start time */
     if (flags & CG2_DEV_OPTIONAL)
-        return cg_bpf_dev_apply(dir, rules, n, &scratch) < 0 ? 0 : 0;
+        return 0;
     return cg_bpf_dev_apply(dir, rules, n, err);
 }
 

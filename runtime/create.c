@@ -145,16 +145,32 @@ static int save_config_copy(create_job *j, ward_err *err)
     return state_write_file(j->dirfd, "config.json", json, len, 0600, err);
 }
 
+/*
+ * Record where the cgroup will be before making it, in the first state write, so that a create
+ * killed at any later point leaves a state `delete --force` can clean up completely.
+ */
+static int plan_cgroup(create_job *j, ward_err *err)
+{
+    cgroup_mode mode;
+    char path[PATH_MAX];
+    if (cgroup_detect_mode(&mode, err) < 0 ||
+        cgroup_resolve_path(j->cfg->linux_.cgroups_path, j->o->id, path, err) < 0)
+        return -1;
+    j->st.cgroup_path = strdup(path);
+    j->st.cgroup_mode = strdup(cgroup_mode_name(mode));
+    if (!j->st.cgroup_path || !j->st.cgroup_mode)
+        return ward_fail_errno(err, ENOMEM, "state");
+    return 0;
+}
+
 static int make_cgroup(create_job *j, ward_err *err)
 {
     if (cgroup_create(&j->cg, j->o->id, j->cfg, err) < 0)
         return -1;
     j->cg_made = true;
-    j->st.cgroup_path = strdup(j->cg.path);
-    j->st.cgroup_mode = strdup(cgroup_mode_name(j->cg.mode));
-    if (!j->st.cgroup_path || !j->st.cgroup_mode)
-        return ward_fail_errno(err, ENOMEM, "state");
-    return state_write(j->dirfd, &j->st, err);
+    if (strcmp(j->cg.path, j->st.cgroup_path) != 0)
+        return ward_fail(err, "cgroup: made %s, planned %s", j->cg.path, j->st.cgroup_path);
+    return 0;
 }
 
 static int make_fifo(create_job *j, ward_err *err)
@@ -387,8 +403,9 @@ static int create_steps(create_job *j, ward_err *err)
     j->dirfd = state_dir_create(j->ctx->root, j->o->id, err);
     if (j->dirfd < 0)
         return -1;
-    if (init_state(j, err) < 0 || state_write(j->dirfd, &j->st, err) < 0 ||
-        save_config_copy(j, err) < 0 || make_cgroup(j, err) < 0 || make_fifo(j, err) < 0)
+    if (init_state(j, err) < 0 || plan_cgroup(j, err) < 0 ||
+        state_write(j->dirfd, &j->st, err) < 0 || save_config_copy(j, err) < 0 ||
+        make_cgroup(j, err) < 0 || make_fifo(j, err) < 0)
         return -1;
     if (start_init(j, err) < 0)
         return -1;

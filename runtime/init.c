@@ -87,9 +87,12 @@ static int set_personality(const spec_config *cfg, ward_err *err)
     return 0;
 }
 
-static int run_runtime_hooks_in_ward(int sock, ward_err *err)
+static int run_runtime_hooks_in_ward(const spec_config *cfg, int sock, ward_err *err)
 {
     sync_msg m;
+    /* no round trip to ward when there is nothing for it to run */
+    if (!cfg->has_hooks || (cfg->hooks.prestart.len == 0 && cfg->hooks.create_runtime.len == 0))
+        return 0;
     if (sync_send(sock, SYNC_RUNTIME_HOOKS, NULL, 0, -1, err) < 0)
         return -1;
     return sync_expect(sock, SYNC_HOOKS_DONE, &m, NULL, err);
@@ -191,7 +194,7 @@ static int init_run(const init_args *a, char **exec_path_out, char **state_json,
         return -1;
     if (ns_unshare_cgroup(a->ns, err) < 0)
         return -1;
-    if (run_runtime_hooks_in_ward(a->sync_fd, err) < 0 || set_names(cfg, err) < 0 ||
+    if (run_runtime_hooks_in_ward(cfg, a->sync_fd, err) < 0 || set_names(cfg, err) < 0 ||
         sysctl_apply(cfg, err) < 0 || setup_filesystem(a, *state_json, err) < 0)
         return -1;
     if (a->console) {
