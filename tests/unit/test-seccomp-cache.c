@@ -18,10 +18,11 @@ static char cache[256];
 
 static spec_config docker_like(void)
 {
-    static char *allow[] = {"read",         "write",  "openat", "close", "mmap",
-                            "exit_group",   "futex",  "brk",    "fstat", "newfstatat",
-                            "rt_sigaction", "getpid", "execve"};
-    static spec_seccomp_syscall sys[] = {{.names = {allow, 13}, .action = "SCMP_ACT_ALLOW"}};
+    /* sigaltstack and munmap: AddressSanitizer's runtime uses them when a child exits */
+    static char *allow[] = {"read",         "write",  "openat", "close",       "mmap",
+                            "exit_group",   "futex",  "brk",    "fstat",       "newfstatat",
+                            "rt_sigaction", "getpid", "execve", "sigaltstack", "munmap"};
+    static spec_seccomp_syscall sys[] = {{.names = {allow, 15}, .action = "SCMP_ACT_ALLOW"}};
     static char *arches[] = {"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"};
     spec_config c;
     memset(&c, 0, sizeof(c));
