@@ -278,9 +278,7 @@ static int converse(create_job *j, ward_err *err)
             return err->errnum == EPIPE ? init_died(j, err) : -1;
         switch (m.type) {
         case SYNC_ERROR:
-            err->errnum = m.errnum;
-            snprintf(err->msg, sizeof(err->msg), "%s", m.data);
-            return -1;
+            return sync_msg_to_err(&m, err);
         case SYNC_RUNTIME_HOOKS:
             rc = run_create_hooks(j, err);
             if (rc == 0)

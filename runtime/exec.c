@@ -172,9 +172,7 @@ static int converse(exec_job *j, int *fail_status, ward_err *err)
             *fail_status = m.errnum == ENOENT ? 127 : 126;
             /* fall through */
         case SYNC_ERROR:
-            err->errnum = m.errnum;
-            snprintf(err->msg, sizeof(err->msg), "%s", m.data);
-            rc = -1;
+            rc = sync_msg_to_err(&m, err);
             break;
         case SYNC_CONSOLE:
             rc = console_send_to_socket(j->o->console_socket, fd, err);
@@ -204,9 +202,7 @@ static int wait_execve(exec_job *j, int *fail_status, ward_err *err)
     if (sync_recv(j->sock[0], &m, NULL, err) < 0)
         return err->errnum == EPIPE ? 0 : -1;
     *fail_status = m.type == SYNC_EXEC_FAILED && m.errnum == ENOENT ? 127 : 126;
-    err->errnum = m.errnum;
-    snprintf(err->msg, sizeof(err->msg), "%s", m.data);
-    return -1;
+    return sync_msg_to_err(&m, err);
 }
 
 static int start_child(exec_job *j, int *fail_status, ward_err *err)

@@ -2,6 +2,7 @@
 #include "runtime/sync.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -94,16 +95,19 @@ int sync_recv(int sock, sync_msg *m, int *fd, ward_err *err)
     return 0;
 }
 
+int sync_msg_to_err(const sync_msg *m, ward_err *err)
+{
+    err->errnum = m->errnum;
+    snprintf(err->msg, sizeof(err->msg), "%s", m->data);
+    return -1;
+}
+
 int sync_expect(int sock, sync_type want, sync_msg *m, int *fd, ward_err *err)
 {
     if (sync_recv(sock, m, fd, err) < 0)
         return -1;
-    if (m->type == SYNC_ERROR) {
-        err->errnum = m->errnum;
-        memcpy(err->msg, m->data, m->len + 1 < sizeof(err->msg) ? m->len + 1 : sizeof(err->msg));
-        err->msg[sizeof(err->msg) - 1] = '\0';
-        return -1;
-    }
+    if (m->type == SYNC_ERROR)
+        return sync_msg_to_err(m, err);
     if (m->type != (uint32_t)want)
         return ward_fail(err, "unexpected message %u from container init (wanted %d)", m->type,
                          want);

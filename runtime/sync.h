@@ -39,6 +39,8 @@ int sync_send_error(int sock, const ward_err *e);
 int sync_send_failure(int sock, sync_type type, const ward_err *e);
 /* Receive one message; *fd gets an attached fd or -1. EOF is an error ("init exited"). */
 int sync_recv(int sock, sync_msg *m, int *fd, ward_err *err);
+/* A received SYNC_ERROR (or failure) message as err; returns -1. */
+int sync_msg_to_err(const sync_msg *m, ward_err *err);
 /* Receive and require type `want`; a SYNC_ERROR becomes err. */
 int sync_expect(int sock, sync_type want, sync_msg *m, int *fd, ward_err *err);
 
