@@ -313,6 +313,11 @@ static int start_init(create_job *j, ward_err *err)
     if (ns_prepare_parent(j->cfg, &j->ns, err) < 0)
         return -1;
     j->pid = clone_init(j, err);
+    if (ns_restore_parent(&j->ns, err) < 0) {
+        if (j->pid > 0)
+            kill(j->pid, SIGKILL);
+        return -1;
+    }
     ward_log_debug("%s: init cloned as pid %d (namespace flags 0x%x, cgroup %s)", j->o->id,
                    (int)j->pid, (unsigned)j->ns.clone_flags, j->cg.path);
     close(j->sock[1]);

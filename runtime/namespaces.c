@@ -45,7 +45,7 @@ int ns_plan_make(const spec_config *cfg, ns_plan *plan, ward_err *err)
 {
     memset(plan, 0, sizeof(*plan));
     for (int i = 0; i < SPEC_NS_COUNT; i++)
-        plan->join_fd[i] = -1;
+        plan->join_fd[i] = plan->saved_fd[i] = -1;
     for (size_t i = 0; i < cfg->linux_.n_namespaces; i++) {
         const spec_namespace *ns = &cfg->linux_.namespaces[i];
         if (ns->path && *ns->path) {
@@ -67,19 +67,21 @@ int ns_plan_make(const spec_config *cfg, ns_plan *plan, ward_err *err)
             plan->new_user = true;
     }
     /*
-     * A new user namespace owns the namespaces created with it; joining a namespace owned by the
-     * host's user namespace from inside it is not permitted. Refuse clearly instead of failing
-     * half-way (rootless podman joins the user namespace itself, which works).
+     * A child inside a new user namespace may not join namespaces owned by the host's; ward
+     * joins network, ipc, uts and cgroup namespaces itself before clone3 so that the child is
+     * born in them. Joining a mount namespace would move ward's own view of the filesystem:
+     * refuse that combination clearly instead of failing half-way.
      */
     if (plan->new_user) {
         for (int t = 0; t < SPEC_NS_COUNT; t++) {
-            if (plan->join_fd[t] >= 0 && t != SPEC_NS_PID && t != SPEC_NS_TIME) {
+            if (plan->join_fd[t] < 0 || t == SPEC_NS_PID || t == SPEC_NS_TIME)
+                continue;
+            if (t == SPEC_NS_MOUNT) {
                 ns_plan_close(plan);
-                return ward_fail(err,
-                                 "linux.namespaces: joining a %s namespace by path "
-                                 "together with a new user namespace is not supported",
-                                 spec_ns_type_name((spec_ns_type)t));
+                return ward_fail(err, "linux.namespaces: joining a mount namespace by path "
+                                      "together with a new user namespace is not supported");
             }
+            plan->by_ward[t] = true;
         }
     }
     return 0;
@@ -90,8 +92,42 @@ void ns_plan_close(ns_plan *plan)
     for (int i = 0; i < SPEC_NS_COUNT; i++) {
         if (plan->join_fd[i] >= 0)
             close(plan->join_fd[i]);
-        plan->join_fd[i] = -1;
+        if (plan->saved_fd[i] >= 0)
+            close(plan->saved_fd[i]);
+        plan->join_fd[i] = plan->saved_fd[i] = -1;
     }
+}
+
+/* Remember ward's own namespace of type t, then join fd (or, fd < 0, only remember). */
+static int enter_for_children(ns_plan *plan, spec_ns_type t, int fd, ward_err *err)
+{
+    static const char *const self[SPEC_NS_COUNT] = {
+        [SPEC_NS_PID] = "pid",       [SPEC_NS_NETWORK] = "net", [SPEC_NS_MOUNT] = "mnt",
+        [SPEC_NS_IPC] = "ipc",       [SPEC_NS_UTS] = "uts",     [SPEC_NS_USER] = "user",
+        [SPEC_NS_CGROUP] = "cgroup", [SPEC_NS_TIME] = "time",
+    };
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/self/ns/%s", self[t]);
+    plan->saved_fd[t] = open(path, O_RDONLY | O_CLOEXEC);
+    if (plan->saved_fd[t] < 0)
+        return ward_fail_errno(err, errno, "open %s", path);
+    if (fd >= 0 && setns(fd, spec_ns_clone_flag(t)) < 0)
+        return ward_fail_errno(err, errno, "join %s namespace", spec_ns_type_name(t));
+    return 0;
+}
+
+int ns_restore_parent(ns_plan *plan, ward_err *err)
+{
+    for (int t = 0; t < SPEC_NS_COUNT; t++) {
+        if (plan->saved_fd[t] < 0)
+            continue;
+        if (setns(plan->saved_fd[t], spec_ns_clone_flag((spec_ns_type)t)) < 0)
+            return ward_fail_errno(err, errno, "return to ward's %s namespace",
+                                   spec_ns_type_name((spec_ns_type)t));
+        close(plan->saved_fd[t]);
+        plan->saved_fd[t] = -1;
+    }
+    return 0;
 }
 
 static int write_time_offsets(const spec_config *cfg, ward_err *err)
@@ -110,12 +146,18 @@ static int write_time_offsets(const spec_config *cfg, ward_err *err)
     return 0;
 }
 
-int ns_prepare_parent(const spec_config *cfg, const ns_plan *plan, ward_err *err)
+int ns_prepare_parent(const spec_config *cfg, ns_plan *plan, ward_err *err)
 {
-    if (plan->join_fd[SPEC_NS_PID] >= 0 && setns(plan->join_fd[SPEC_NS_PID], CLONE_NEWPID) < 0)
-        return ward_fail_errno(err, errno, "join pid namespace");
-    if (plan->join_fd[SPEC_NS_TIME] >= 0 && setns(plan->join_fd[SPEC_NS_TIME], CLONE_NEWTIME) < 0)
-        return ward_fail_errno(err, errno, "join time namespace");
+    if (plan->join_fd[SPEC_NS_PID] >= 0 &&
+        enter_for_children(plan, SPEC_NS_PID, plan->join_fd[SPEC_NS_PID], err) < 0)
+        return -1;
+    if ((plan->join_fd[SPEC_NS_TIME] >= 0 || plan->new_time) &&
+        enter_for_children(plan, SPEC_NS_TIME, plan->join_fd[SPEC_NS_TIME], err) < 0)
+        return -1;
+    for (int t = 0; t < SPEC_NS_COUNT; t++)
+        if (plan->by_ward[t] &&
+            enter_for_children(plan, (spec_ns_type)t, plan->join_fd[t], err) < 0)
+            return -1;
     if (plan->new_time) {
         if (unshare(CLONE_NEWTIME) < 0)
             return ward_fail_errno(err, errno, "create time namespace");
@@ -139,7 +181,7 @@ int ns_join_paths(const ns_plan *plan, ward_err *err)
                                          SPEC_NS_NETWORK, SPEC_NS_CGROUP, SPEC_NS_MOUNT};
     for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
         spec_ns_type t = order[i];
-        if (plan->join_fd[t] < 0)
+        if (plan->join_fd[t] < 0 || plan->by_ward[t])
             continue;
         if (setns(plan->join_fd[t], spec_ns_clone_flag(t)) < 0)
             return ward_fail_errno(err, errno, "join %s namespace", spec_ns_type_name(t));

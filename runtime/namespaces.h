@@ -14,6 +14,8 @@ typedef struct ns_plan {
     bool new_user;              /* a new user namespace (needs uid/gid maps written by ward) */
     bool new_time;   /* a new time namespace (made by ward with unshare, offsets first) */
     bool new_cgroup; /* made by the init once it is in its cgroup, so that is its root */
+    bool by_ward[SPEC_NS_COUNT]; /* joined by ward before clone3 (with a new user ns) */
+    int saved_fd[SPEC_NS_COUNT]; /* ward's own namespaces, restored after clone3 */
 } ns_plan;
 
 int spec_ns_clone_flag(spec_ns_type t);
@@ -23,10 +25,15 @@ int ns_plan_make(const spec_config *cfg, ns_plan *plan, ward_err *err);
 void ns_plan_close(ns_plan *plan);
 
 /*
- * In ward before clone: make a new time namespace for children with the spec's offsets, and
- * enter pid/time namespaces given by path (both only affect children).
+ * In ward before clone: make a new time namespace for children with the spec's offsets, enter
+ * pid/time namespaces given by path (both only affect children) and, with a new user namespace,
+ * the network/ipc/uts/cgroup namespaces given by path (a child inside the new user namespace
+ * may not join those owned by the host's; born into them, it needs no permission).
  */
-int ns_prepare_parent(const spec_config *cfg, const ns_plan *plan, ward_err *err);
+int ns_prepare_parent(const spec_config *cfg, ns_plan *plan, ward_err *err);
+
+/* In ward right after clone: back to ward's own namespaces (hooks run in the runtime's). */
+int ns_restore_parent(ns_plan *plan, ward_err *err);
 
 /* In the init: join the namespaces given by path (user first). */
 int ns_join_paths(const ns_plan *plan, ward_err *err);

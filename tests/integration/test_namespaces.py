@@ -211,6 +211,28 @@ def test_join_uts_namespace_of_another_container(ctx):
     assert ctx.run_ok(b2).strip() == "first-box"
 
 
+def test_join_namespaces_by_path_with_a_new_user_namespace(ctx):
+    """A new user namespace plus network, uts and ipc namespaces of another container given by
+    path (a pod's sandbox): the container is born in them, and its user namespace is its own."""
+    b1 = ctx.bundle("sleep", "60")
+    b1.config["hostname"] = "pod-sandbox"
+    c1 = ctx.new_id()
+    ctx.create(c1, b1)
+    pid = ctx.rt.state(c1)["pid"]
+    b2 = _userns_bundle(ctx, "hostname; readlink /proc/self/ns/net; readlink /proc/self/ns/ipc; "
+                             "id -u")
+    for kind, proc in (("network", "net"), ("uts", "uts"), ("ipc", "ipc")):
+        b2.add_namespace(kind, f"/proc/{pid}/ns/{proc}")
+    b2.config.pop("hostname", None)
+    # a fresh mqueue mount needs CAP_SYS_ADMIN over the (host-owned) ipc namespace it joins
+    b2.remove_mount("/dev/mqueue")
+    out = ctx.run_ok(b2).split()
+    assert out[0] == "pod-sandbox"
+    assert out[1] == os.readlink(f"/proc/{pid}/ns/net")
+    assert out[2] == os.readlink(f"/proc/{pid}/ns/ipc")
+    assert out[3] == "0"
+
+
 def test_join_nonexistent_namespace_path_fails(ctx):
     b = ctx.bundle("true")
     b.add_namespace("network", ctx.path("no-such-ns"))
