@@ -24,12 +24,13 @@
 #include <unistd.h>
 
 /*
- * Time before user: ward made the container's time namespace in the host's user namespace, which
- * a process inside the container's user namespace could no longer join. Mount last: it moves the
- * root and cwd into the container.
+ * Everything but mount before user: ward may have made the container's time namespace, or joined
+ * a pod's network/ipc/uts namespaces, in the host's user namespace, and a process already inside
+ * the container's user namespace could no longer join those (from the host's, any of them can
+ * be joined). Mount last: it moves the root and cwd into the container.
  */
-static const spec_ns_type join_order[] = {SPEC_NS_TIME, SPEC_NS_USER,    SPEC_NS_IPC,
-                                          SPEC_NS_UTS,  SPEC_NS_NETWORK, SPEC_NS_CGROUP,
+static const spec_ns_type join_order[] = {SPEC_NS_TIME,    SPEC_NS_IPC,    SPEC_NS_UTS,
+                                          SPEC_NS_NETWORK, SPEC_NS_CGROUP, SPEC_NS_USER,
                                           SPEC_NS_MOUNT};
 
 static int join_namespaces(const exec_job *j, ward_err *err)

@@ -231,6 +231,16 @@ def test_join_namespaces_by_path_with_a_new_user_namespace(ctx):
     assert out[1] == os.readlink(f"/proc/{pid}/ns/net")
     assert out[2] == os.readlink(f"/proc/{pid}/ns/ipc")
     assert out[3] == "0"
+    # ward exec into such a container joins the same namespaces
+    b3 = _userns_bundle(ctx, "sleep 60")
+    b3.add_namespace("network", f"/proc/{pid}/ns/net")
+    b3.remove_mount("/dev/mqueue")
+    c3 = ctx.new_id()
+    ctx.create(c3, b3)
+    ctx.rt.start(c3)
+    res = ctx.rt.call("exec", c3, "readlink", "/proc/self/ns/net")
+    assert res.rc == 0, res
+    assert res.out.strip() == os.readlink(f"/proc/{pid}/ns/net")
 
 
 def test_join_nonexistent_namespace_path_fails(ctx):
