@@ -87,6 +87,8 @@ def test_run_killed_by_sigkill_exits_137(ctx):
             time.sleep(0.01)
         pid = int(open(pid_file).read())
         ctx.rt.pids[cid] = pid
+        # the pid file is written at create: kill only once `run` has started the process
+        ctx.rt.wait_status(cid, "running")
         os.kill(pid, signal.SIGKILL)
         assert proc.wait(timeout=10) == 128 + signal.SIGKILL, open(err).read()
     finally:
