@@ -191,17 +191,31 @@ static int freezer_dir(const ward_cgroup *cg, const cg_layout *l, char dir[PATH_
     return leaf_dir(h, cg, dir, err);
 }
 
+/*
+ * The directory that freezes the container: the v1 freezer's, or (*v2 set) in hybrid mode
+ * without a v1 freezer the container's unified cgroup, which has cgroup.freeze.
+ */
+static int freeze_dir(const ward_cgroup *cg, const cg_layout *l, char dir[PATH_MAX], bool *v2,
+                      ward_err *err)
+{
+    int rc = freezer_dir(cg, l, dir, err);
+    *v2 = false;
+    if (rc <= 0)
+        return rc;
+    if (l->mode != CGROUP_MODE_HYBRID)
+        return ward_fail(err, "cgroup: the freezer controller is not mounted");
+    *v2 = true;
+    return cg_join(dir, l->unified, cg->path, err);
+}
+
 int cg_v1_freeze(const ward_cgroup *cg, const cg_layout *l, bool freeze, ward_err *err)
 {
     char dir[PATH_MAX], state[32];
-    int rc = freezer_dir(cg, l, dir, err);
-    if (rc < 0)
+    bool v2;
+    if (freeze_dir(cg, l, dir, &v2, err) < 0)
         return -1;
-    if (rc > 0) {
-        if (l->mode != CGROUP_MODE_HYBRID)
-            return ward_fail(err, "cgroup: the freezer controller is not mounted");
-        return cg_join(dir, l->unified, cg->path, err) < 0 ? -1 : cg_v2_freeze(dir, freeze, err);
-    }
+    if (v2)
+        return cg_v2_freeze(dir, freeze, err);
     /*
      * FREEZING means some task has not stopped yet; writing FROZEN again retries them. Give it
      * about 5 s, then thaw rather than leave a half-frozen container.
@@ -226,14 +240,11 @@ int cg_v1_freeze(const ward_cgroup *cg, const cg_layout *l, bool freeze, ward_er
 int cg_v1_is_frozen(const ward_cgroup *cg, const cg_layout *l, bool *frozen, ward_err *err)
 {
     char dir[PATH_MAX], state[32];
-    int rc = freezer_dir(cg, l, dir, err);
-    if (rc < 0)
+    bool v2;
+    if (freeze_dir(cg, l, dir, &v2, err) < 0)
         return -1;
-    if (rc > 0) {
-        if (l->mode != CGROUP_MODE_HYBRID)
-            return ward_fail(err, "cgroup: the freezer controller is not mounted");
-        return cg_join(dir, l->unified, cg->path, err) < 0 ? -1 : cg_v2_is_frozen(dir, frozen, err);
-    }
+    if (v2)
+        return cg_v2_is_frozen(dir, frozen, err);
     if (cg_read(dir, "freezer.state", state, sizeof(state), err) < 0)
         return -1;
     *frozen = strcmp(state, "FROZEN") == 0;
