@@ -3,7 +3,7 @@
 #include "attest/ak.h"
 #include "attest/measure.h"
 #include "attest/pubkey.h"
-#include "spec/cleanup.h"
+#include "spec/base/cleanup.h"
 
 #include <errno.h>
 #include <string.h>

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* ward-attest: argument parsing and dispatch. */
 #include "attest/cli.h"
-#include "config.h"
 
 #include <errno.h>
 #include <getopt.h>

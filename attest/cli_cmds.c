@@ -4,7 +4,7 @@
 #include "attest/codec.h"
 #include "attest/pubkey.h"
 #include "attest/quote.h"
-#include "spec/cleanup.h"
+#include "spec/base/cleanup.h"
 #include "spec/parse.h"
 
 #include <errno.h>

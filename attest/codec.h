@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "spec/error.h"
+#include "spec/base/error.h"
 
 #define WARD_SHA256_LEN 32
 

@@ -2,7 +2,7 @@
 #include "attest/ek.h"
 #include "attest/ak.h"
 #include "attest/pubkey.h"
-#include "spec/cleanup.h"
+#include "spec/base/cleanup.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -2,7 +2,7 @@
 /* Writing evidence JSON. */
 #include "attest/evidence.h"
 #include "attest/codec.h"
-#include "spec/cleanup.h"
+#include "spec/base/cleanup.h"
 
 #include <errno.h>
 #include <stdio.h>

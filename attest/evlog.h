@@ -19,7 +19,7 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
-#include "spec/error.h"
+#include "spec/base/error.h"
 
 #define WARD_DEFAULT_EVENT_LOG "/var/lib/ward/attest/events.log"
 #define WARD_EVENT_MAX_DATA    32   /* data keys per event */

@@ -2,7 +2,7 @@
 /* Reading events back: every field checked, and the digest recomputed. */
 #include "attest/codec.h"
 #include "attest/evlog.h"
-#include "spec/cleanup.h"
+#include "spec/base/cleanup.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -27,19 +27,19 @@ ward_attest_CFLAGS = $(libwardattest_a_CFLAGS)
 ward_attest_LDADD = $(WARD_ATTEST_LIBS)
 
 # Tests: C unit tests without a TPM, and the pytest suite against swtpm and tpm2-tools.
-check_PROGRAMS += tests/unit/test-attest-evlog tests/unit/test-attest-quote
-tests_unit_test_attest_evlog_SOURCES = tests/unit/test-attest-evlog.c tests/unit/tap.h
+check_PROGRAMS += tests/unit/test_attest_evlog tests/unit/test_attest_quote
+tests_unit_test_attest_evlog_SOURCES = tests/unit/test_attest_evlog.c tests/unit/tap.h
 tests_unit_test_attest_evlog_CFLAGS = $(libwardattest_a_CFLAGS)
 tests_unit_test_attest_evlog_LDADD = $(WARD_ATTEST_LIBS)
-tests_unit_test_attest_quote_SOURCES = tests/unit/test-attest-quote.c tests/unit/tap.h
+tests_unit_test_attest_quote_SOURCES = tests/unit/test_attest_quote.c tests/unit/tap.h
 tests_unit_test_attest_quote_CFLAGS = $(libwardattest_a_CFLAGS)
 tests_unit_test_attest_quote_LDADD = $(WARD_ATTEST_LIBS)
 # bench/attest-bench's in-process half (built by make check, not run as a test)
 check_PROGRAMS += bench/attest-bench-lib
-bench_attest_bench_lib_SOURCES = bench/attest-bench-lib.c
+bench_attest_bench_lib_SOURCES = bench/attest_bench_lib.c
 bench_attest_bench_lib_CFLAGS = $(libwardattest_a_CFLAGS)
 bench_attest_bench_lib_LDADD = $(WARD_ATTEST_LIBS)
-TESTS += tests/unit/test-attest-evlog tests/unit/test-attest-quote tests/attest/pytest-tap.sh
+TESTS += tests/unit/test_attest_evlog tests/unit/test_attest_quote tests/attest/pytest-tap.sh
 EXTRA_DIST += tests/attest/pytest-tap.sh tests/attest/conftest.py tests/attest/test_quote.py \
 	tests/attest/test_errors.py tests/attest/test_node.py tests/attest/test_tpm2_tools.py \
 	tests/attest/swtpm.py \

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "attest/pubkey.h"
-#include "spec/cleanup.h"
+#include "spec/base/cleanup.h"
 #include "spec/parse.h"
 
 #include <errno.h>

@@ -8,7 +8,7 @@
 #include <openssl/evp.h>
 #include <tss2/tss2_tpm2_types.h>
 
-#include "spec/error.h"
+#include "spec/base/error.h"
 
 /* ECC (P-256, P-384) and RSA public areas; anything else is an error. */
 int ward_pubkey_from_tpm(const TPMT_PUBLIC *pub, EVP_PKEY **out, ward_err *err);

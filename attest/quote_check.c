@@ -2,7 +2,7 @@
 /* Checking a quote with OpenSSL 3: no TPM needed, every failure named. */
 #include "attest/codec.h"
 #include "attest/quote.h"
-#include "spec/cleanup.h"
+#include "spec/base/cleanup.h"
 
 #include <errno.h>
 #include <string.h>

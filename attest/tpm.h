@@ -13,7 +13,7 @@
 
 #include <tss2/tss2_esys.h>
 
-#include "spec/error.h"
+#include "spec/base/error.h"
 
 #define WARD_PCR_COUNT    24
 #define WARD_PCR_ALL_MASK 0x00ffffffu

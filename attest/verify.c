@@ -3,7 +3,7 @@
 #include "attest/codec.h"
 #include "attest/evidence.h"
 #include "attest/pubkey.h"
-#include "spec/cleanup.h"
+#include "spec/base/cleanup.h"
 
 #include <errno.h>
 #include <stdarg.h>

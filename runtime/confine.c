@@ -2,7 +2,7 @@
 #include "runtime/confine.h"
 #include "runtime/process_setup.h"
 #include "runtime/sync.h"
-#include "spec/cleanup.h"
+#include "spec/base/cleanup.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "runtime/sandbox.h"
+#include "runtime/sandbox/sandbox.h"
 #include "spec/config.h"
 #include "spec/hostconf.h"
 

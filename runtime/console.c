@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "runtime/console.h"
 #include "runtime/sync.h"
-#include "spec/cleanup.h"
+#include "spec/base/cleanup.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,9 +4,8 @@
  * clone the init into its namespaces (one clone3), then answer its requests until it is ready.
  * Any failure tears down what was made: no state dir, cgroup or process is left behind.
  */
-#include "config.h"
 
-#include "runtime/cgroup.h"
+#include "runtime/cgroup/cgroup.h"
 #include "runtime/console.h"
 #include "runtime/container.h"
 #include "runtime/hooks.h"
@@ -16,7 +15,7 @@
 #include "runtime/state_store.h"
 #include "runtime/sync.h"
 #include "runtime/sysctl.h"
-#include "spec/cleanup.h"
+#include "spec/base/cleanup.h"
 #include "spec/parse.h"
 
 #include <errno.h>

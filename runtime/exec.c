@@ -5,14 +5,13 @@
  * (into the container's pid namespace and, on v2, its cgroup) and answer the child until it execs.
  * The state dir stays locked until then, so kill and delete wait for a consistent container.
  */
-#include "config.h"
 
 #include "runtime/console.h"
-#include "runtime/exec_internal.h"
+#include "runtime/internal.h"
 #include "runtime/process_setup.h"
 #include "runtime/state_store.h"
 #include "runtime/sync.h"
-#include "spec/cleanup.h"
+#include "spec/base/cleanup.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -8,7 +8,7 @@
  */
 #include "runtime/confine.h"
 #include "runtime/console.h"
-#include "runtime/exec_internal.h"
+#include "runtime/internal.h"
 #include "runtime/namespaces.h"
 #include "runtime/process_setup.h"
 #include "runtime/sync.h"

@@ -4,9 +4,9 @@
  * the container's own process with the command replaced (as runc does); then the command-line
  * overrides (--tty, --cwd, --env, --user, --cap, --no-new-privs, labels). Validated at the end.
  */
-#include "runtime/exec_internal.h"
+#include "runtime/internal.h"
 #include "runtime/log.h"
-#include "spec/cleanup.h"
+#include "spec/base/cleanup.h"
 #include "spec/parse.h"
 
 #include <ctype.h>

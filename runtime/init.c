@@ -10,10 +10,10 @@
 #include "runtime/console.h"
 #include "runtime/hooks.h"
 #include "runtime/process_setup.h"
-#include "runtime/rootfs.h"
+#include "runtime/rootfs/rootfs.h"
 #include "runtime/sync.h"
 #include "runtime/sysctl.h"
-#include "spec/cleanup.h"
+#include "spec/base/cleanup.h"
 
 #include <errno.h>
 #include <fcntl.h>

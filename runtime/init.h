@@ -6,7 +6,7 @@
 #include <stdbool.h>
 
 #include "runtime/namespaces.h"
-#include "runtime/sandbox.h"
+#include "runtime/sandbox/sandbox.h"
 #include "spec/config.h"
 #include "spec/hostconf.h"
 

@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "spec/error.h"
+#include "spec/base/error.h"
 
 typedef enum { WARD_LOG_TEXT, WARD_LOG_JSON } ward_log_format;
 

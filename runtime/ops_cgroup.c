@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* pause, resume, ps, update and stats: the commands that work on the container's cgroup. */
-#include "runtime/cgroup.h"
+#include "runtime/cgroup/cgroup.h"
 #include "runtime/container.h"
 #include "runtime/log.h"
 #include "runtime/resources_merge.h"
 #include "runtime/state_store.h"
-#include "spec/cleanup.h"
+#include "spec/base/cleanup.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The config copy in the state dir and the container's cgroup as state.json records it. */
 #include "runtime/state_store.h"
-#include "spec/cleanup.h"
+#include "spec/base/cleanup.h"
 #include "spec/parse.h"
 
 #include <errno.h>

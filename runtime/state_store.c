@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "runtime/state_store.h"
-#include "runtime/cgroup.h"
-#include "spec/cleanup.h"
+#include "runtime/cgroup/cgroup.h"
+#include "spec/base/cleanup.h"
 #include "spec/parse.h"
 
 #include <ctype.h>

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "runtime/cgroup.h"
+#include "runtime/cgroup/cgroup.h"
 #include "spec/state.h"
 
 #define WARD_DEFAULT_ROOT "/run/ward"

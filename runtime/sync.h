@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "spec/error.h"
+#include "spec/base/error.h"
 
 typedef enum sync_type {
     SYNC_GO = 1,         /* ward -> init: ids mapped, cgroup joined; data: OCI state JSON */

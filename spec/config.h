@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "spec/error.h"
+#include "spec/base/error.h"
 
 typedef struct spec_strv {
     char **items;

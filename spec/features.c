@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "spec/cleanup.h"
+#include "spec/base/cleanup.h"
 #include "spec/features.h"
 #include "spec/json.h"
 #include "spec/names.h"

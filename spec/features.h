@@ -2,7 +2,7 @@
 #ifndef WARD_SPEC_FEATURES_H
 #define WARD_SPEC_FEATURES_H
 
-#include "spec/error.h"
+#include "spec/base/error.h"
 
 /*
  * The runtime-spec features document (features.md) for `ward features`, malloc'ed in *out.

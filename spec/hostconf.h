@@ -23,7 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "spec/error.h"
+#include "spec/base/error.h"
 
 #define WARD_DEFAULT_HOSTCONF "/etc/ward/ward.conf"
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <yajl/yajl_parse.h>
 
-#include "spec/cleanup.h"
+#include "spec/base/cleanup.h"
 
 typedef struct builder {
     jnode *root;

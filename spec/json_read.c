@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "spec/cleanup.h"
+#include "spec/base/cleanup.h"
 
 /* Append text to the path, replacing control characters (the path ends up in log lines). */
 static void jp_append(jpath *p, const char *s)

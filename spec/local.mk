@@ -2,11 +2,8 @@
 noinst_LIBRARIES += libwardspec.a
 libwardspec_a_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 libwardspec_a_SOURCES = \
-	spec/cleanup.h \
 	spec/config.h \
-	spec/error.c spec/error.h \
 	spec/features.h \
-	spec/file.c \
 	spec/hostconf.c spec/hostconf.h \
 	spec/parse.h \
 	spec/state.h
@@ -24,37 +21,37 @@ libwardspec_a_SOURCES += \
 SPEC_TEST_CPPFLAGS = $(AM_CPPFLAGS) -DSPEC_TEST_DATA=\"$(abs_top_srcdir)/tests/unit/data/spec\"
 SPEC_TEST_LIBS = libwardspec.a $(YAJL_LIBS)
 
-check_PROGRAMS += tests/unit/test-spec-parse
-TESTS += tests/unit/test-spec-parse
-tests_unit_test_spec_parse_SOURCES = tests/unit/test-spec-parse.c
+check_PROGRAMS += tests/unit/test_spec_parse
+TESTS += tests/unit/test_spec_parse
+tests_unit_test_spec_parse_SOURCES = tests/unit/test_spec_parse.c
 tests_unit_test_spec_parse_CPPFLAGS = $(SPEC_TEST_CPPFLAGS)
 tests_unit_test_spec_parse_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 tests_unit_test_spec_parse_LDADD = $(SPEC_TEST_LIBS)
 
-check_PROGRAMS += tests/unit/test-spec-validate
-TESTS += tests/unit/test-spec-validate
-tests_unit_test_spec_validate_SOURCES = tests/unit/test-spec-validate.c
+check_PROGRAMS += tests/unit/test_spec_validate
+TESTS += tests/unit/test_spec_validate
+tests_unit_test_spec_validate_SOURCES = tests/unit/test_spec_validate.c
 tests_unit_test_spec_validate_CPPFLAGS = $(SPEC_TEST_CPPFLAGS)
 tests_unit_test_spec_validate_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 tests_unit_test_spec_validate_LDADD = $(SPEC_TEST_LIBS)
 
-check_PROGRAMS += tests/unit/test-spec-state
-TESTS += tests/unit/test-spec-state
-tests_unit_test_spec_state_SOURCES = tests/unit/test-spec-state.c
+check_PROGRAMS += tests/unit/test_spec_state
+TESTS += tests/unit/test_spec_state
+tests_unit_test_spec_state_SOURCES = tests/unit/test_spec_state.c
 tests_unit_test_spec_state_CPPFLAGS = $(SPEC_TEST_CPPFLAGS)
 tests_unit_test_spec_state_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 tests_unit_test_spec_state_LDADD = $(SPEC_TEST_LIBS)
 
-check_PROGRAMS += tests/unit/test-spec-features
-TESTS += tests/unit/test-spec-features
-tests_unit_test_spec_features_SOURCES = tests/unit/test-spec-features.c
+check_PROGRAMS += tests/unit/test_spec_features
+TESTS += tests/unit/test_spec_features
+tests_unit_test_spec_features_SOURCES = tests/unit/test_spec_features.c
 tests_unit_test_spec_features_CPPFLAGS = $(SPEC_TEST_CPPFLAGS)
 tests_unit_test_spec_features_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 tests_unit_test_spec_features_LDADD = $(SPEC_TEST_LIBS)
 
-check_PROGRAMS += tests/unit/test-spec-fuzz
-TESTS += tests/unit/test-spec-fuzz
-tests_unit_test_spec_fuzz_SOURCES = tests/unit/test-spec-fuzz.c
+check_PROGRAMS += tests/unit/test_spec_fuzz
+TESTS += tests/unit/test_spec_fuzz
+tests_unit_test_spec_fuzz_SOURCES = tests/unit/test_spec_fuzz.c
 tests_unit_test_spec_fuzz_CPPFLAGS = $(SPEC_TEST_CPPFLAGS)
 tests_unit_test_spec_fuzz_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 tests_unit_test_spec_fuzz_LDADD = $(SPEC_TEST_LIBS)

@@ -2,7 +2,7 @@
 /* The process object, in config.json or alone (`ward exec --process FILE`). */
 #include <stdlib.h>
 
-#include "spec/cleanup.h"
+#include "spec/base/cleanup.h"
 #include "spec/model.h"
 #include "spec/parse.h"
 

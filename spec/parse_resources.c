@@ -2,7 +2,7 @@
 /* linux.resources, in config.json or alone (`ward update --resources FILE`). */
 #include <stdlib.h>
 
-#include "spec/cleanup.h"
+#include "spec/base/cleanup.h"
 #include "spec/model.h"
 #include "spec/parse.h"
 

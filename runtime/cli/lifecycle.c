@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* create, start and run. */
+#include "runtime/cli/cli.h"
+#include "runtime/log.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+enum {
+    OPT_BUNDLE = 256,
+    OPT_PID_FILE,
+    OPT_CONSOLE,
+    OPT_PRESERVE,
+    OPT_NO_PIVOT,
+    OPT_DETACH,
+    OPT_NO_NEW_KEYRING
+};
+
+static int parse_preserve(const char *s, int *out)
+{
+    char *end;
+    long n;
+    errno = 0;
+    n = strtol(s, &end, 10);
+    if (errno || *end || n < 0 || n > 1024)
+        return -1;
+    *out = (int)n;
+    return 0;
+}
+
+/* Options shared by create and run; *detach only for run. */
+static int parse_create_opts(const char *cmd, int argc, char **argv, create_opts *o, bool *detach)
+{
+    static const struct option opts[] = {
+        {"bundle", required_argument, NULL, 'b'},
+        {"pid-file", required_argument, NULL, OPT_PID_FILE},
+        {"console-socket", required_argument, NULL, OPT_CONSOLE},
+        {"preserve-fds", required_argument, NULL, OPT_PRESERVE},
+        {"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
+        {"no-new-keyring", no_argument, NULL, OPT_NO_NEW_KEYRING},
+        {"detach", no_argument, NULL, 'd'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    while ((c = getopt_long(argc, argv, "+b:d", opts, NULL)) != -1) {
+        switch (c) {
+        case 'b':
+            o->bundle = optarg;
+            break;
+        case OPT_PID_FILE:
+            o->pid_file = optarg;
+            break;
+        case OPT_CONSOLE:
+            o->console_socket = optarg;
+            break;
+        case OPT_PRESERVE:
+            if (parse_preserve(optarg, &o->preserve_fds) < 0)
+                return cli_usage_error(cmd, "--preserve-fds: must be a number from 0 to 1024");
+            break;
+        case OPT_NO_PIVOT:
+            o->no_pivot = true;
+            break;
+        case OPT_NO_NEW_KEYRING:
+            break; /* ward never creates a session keyring */
+        case 'd':
+            if (detach == NULL)
+                return cli_usage_error(cmd, "unknown option --detach");
+            *detach = true;
+            break;
+        default:
+            return 1;
+        }
+    }
+    if (cli_want_args(cmd, argc, optind, 1, 1) != 0)
+        return 1;
+    o->id = argv[optind];
+    return 0;
+}
+
+int cmd_create(ward_ctx *ctx, int argc, char **argv)
+{
+    create_opts o = {0};
+    ward_err err = {0};
+    pid_t pid;
+    if (parse_create_opts("create", argc, argv, &o, NULL) != 0)
+        return 1;
+    if (container_create(ctx, &o, &pid, &err) < 0)
+        return ward_log_fail(&err);
+    return 0;
+}
+
+int cmd_start(ward_ctx *ctx, int argc, char **argv)
+{
+    ward_err err = {0};
+    if (cli_want_args("start", argc, 1, 1, 1) != 0)
+        return 1;
+    if (container_start(ctx, argv[1], &err) < 0)
+        return ward_log_fail(&err);
+    return 0;
+}
+
+static volatile pid_t forward_to;
+
+static void forward_signal(int sig)
+{
+    if (forward_to > 0)
+        kill(forward_to, sig);
+}
+
+void cli_forward_signals(pid_t pid)
+{
+    static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+    struct sigaction sa = {.sa_handler = forward_signal};
+    forward_to = pid;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        sigaction(sigs[i], &sa, NULL);
+}
+
+/* The container's exit status as a shell reports it: code, or 128+signal. */
+int cli_wait_exit_status(pid_t pid)
+{
+    int status;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR)
+            return 255;
+    }
+    forward_to = 0;
+    if (WIFSIGNALED(status))
+        return 128 + WTERMSIG(status);
+    return WEXITSTATUS(status);
+}
+
+int cmd_run(ward_ctx *ctx, int argc, char **argv)
+{
+    create_opts o = {0};
+    ward_err err = {0};
+    bool detach = false;
+    pid_t pid;
+    int status;
+    if (parse_create_opts("run", argc, argv, &o, &detach) != 0)
+        return 1;
+    if (container_create(ctx, &o, &pid, &err) < 0)
+        return ward_log_fail(&err);
+    if (!detach)
+        cli_forward_signals(pid);
+    if (container_start(ctx, o.id, &err) < 0) {
+        ward_err e;
+        ward_log_error("%s", err.msg);
+        container_delete(ctx, o.id, true, &e);
+        return 1;
+    }
+    if (detach)
+        return 0;
+    status = cli_wait_exit_status(pid);
+    if (container_delete(ctx, o.id, true, &err) < 0)
+        ward_log_warning("%s", err.msg);
+    return status;
+}

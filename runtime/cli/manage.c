@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* state, kill, delete and list. */
+#include "runtime/cli/cli.h"
+#include "runtime/log.h"
+#include "runtime/signals.h"
+#include "runtime/state_store.h"
+#include "spec/base/cleanup.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    ward_log_error("%s: %s", cmd, msg);
+    return 1;
+}
+
+int cli_want_args(const char *cmd, int argc, int optind_, int min, int max)
+{
+    int n = argc - optind_;
+    if (n < min)
+        return cli_usage_error(cmd, "missing argument (container id)");
+    if (n > max)
+        return cli_usage_error(cmd, "too many arguments");
+    return 0;
+}
+
+int cmd_state(ward_ctx *ctx, int argc, char **argv)
+{
+    ward_err err = {0};
+    cleanup_free char *json = NULL;
+    if (cli_want_args("state", argc, 1, 1, 1) != 0)
+        return 1;
+    if (container_state_json(ctx, argv[1], &json, &err) < 0)
+        return ward_log_fail(&err);
+    printf("%s\n", json);
+    return 0;
+}
+
+int cmd_kill(ward_ctx *ctx, int argc, char **argv)
+{
+    static const struct option opts[] = {{"all", no_argument, NULL, 'a'},
+                                         {"signal", required_argument, NULL, 's'},
+                                         {NULL, 0, NULL, 0}};
+    ward_err err = {0};
+    const char *signame = "TERM";
+    bool all = false;
+    int c, sig;
+    while ((c = getopt_long(argc, argv, "+as:", opts, NULL)) != -1) {
+        if (c == 'a')
+            all = true;
+        else if (c == 's')
+            signame = optarg;
+        else
+            return 1;
+    }
+    if (cli_want_args("kill", argc, optind, 1, 2) != 0)
+        return 1;
+    if (argc - optind == 2)
+        signame = argv[optind + 1];
+    if (signal_parse(signame, &sig, &err) < 0)
+        return ward_log_fail(&err);
+    if (container_kill(ctx, argv[optind], sig, all, &err) < 0)
+        return ward_log_fail(&err);
+    return 0;
+}
+
+int cmd_delete(ward_ctx *ctx, int argc, char **argv)
+{
+    static const struct option opts[] = {{"force", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+    ward_err err = {0};
+    bool force = false;
+    int c;
+    while ((c = getopt_long(argc, argv, "+f", opts, NULL)) != -1) {
+        if (c != 'f')
+            return 1;
+        force = true;
+    }
+    if (cli_want_args("delete", argc, optind, 1, 1) != 0)
+        return 1;
+    if (container_delete(ctx, argv[optind], force, &err) < 0)
+        return ward_log_fail(&err);
+    return 0;
+}
+
+static void print_row(const spec_state *st, bool quiet)
+{
+    if (quiet) {
+        printf("%s\n", st->id);
+        return;
+    }
+    printf("%-20s %-8d %-10s %-40s %-30s %s\n", st->id,
+           st->status == SPEC_STATUS_STOPPED ? 0 : (int)st->pid, spec_status_name(st->status),
+           st->bundle ? st->bundle : "", st->created ? st->created : "",
+           st->owner ? st->owner : "");
+}
+
+static int list_one(const ward_ctx *ctx, const char *id, bool json, bool quiet, bool *first)
+{
+    cleanup_close int dirfd = -1;
+    cleanup_free char *out = NULL;
+    spec_state *st = NULL;
+    ward_err err;
+    size_t len;
+    if (container_load(ctx, id, false, &dirfd, &st, &err) < 0)
+        return 0; /* a half-made container (create in progress) is not listed */
+    if (json && spec_state_to_json(st, &out, &len, &err) == 0) {
+        printf("%s%s", *first ? "" : ",", out);
+        *first = false;
+    } else if (!json) {
+        print_row(st, quiet);
+    }
+    spec_state_free(st);
+    return 0;
+}
+
+int cmd_list(ward_ctx *ctx, int argc, char **argv)
+{
+    static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+                                         {"quiet", no_argument, NULL, 'q'},
+                                         {NULL, 0, NULL, 0}};
+    bool json = false, quiet = false, first = true;
+    DIR *d;
+    struct dirent *de;
+    int c;
+    while ((c = getopt_long(argc, argv, "+f:q", opts, NULL)) != -1) {
+        if (c == 'q')
+            quiet = true;
+        else if (c == 'f' && (strcmp(optarg, "json") == 0 || strcmp(optarg, "table") == 0))
+            json = strcmp(optarg, "json") == 0;
+        else
+            return cli_usage_error("list", "--format must be table or json");
+    }
+    if (cli_want_args("list", argc, optind, 0, 0) != 0)
+        return 1;
+    d = opendir(ctx->root);
+    if (json)
+        printf("[");
+    else if (!quiet)
+        printf("%-20s %-8s %-10s %-40s %-30s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED",
+               "OWNER");
+    while (d && (de = readdir(d)) != NULL) {
+        ward_err e;
+        if (de->d_name[0] == '.' || state_validate_id(de->d_name, &e) < 0)
+            continue;
+        list_one(ctx, de->d_name, json, quiet, &first);
+    }
+    if (d)
+        closedir(d);
+    if (json)
+        printf("]\n");
+    return 0;
+}

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ward's seccomp baseline, as data. It is a DENYLIST (its default action is ALLOW): it removes
+ * what no untrusted workload needs and what has a history of kernel exploits, and always applies,
+ * whatever config.json says. The spec's own profile (usually an allowlist) is stacked on top as a
+ * second filter; the kernel runs both and the more restrictive action wins. Only the host's
+ * ward.conf (seccomp.allow = name,...) can take an entry out; the table never changes at run time.
+ *
+ * Foreign architectures are not entries: the baseline filter contains only the native
+ * architecture (plus i386/x32 when the spec's profile lists them), and every syscall made with
+ * another ABI (int 0x80, x32) hits libseccomp's bad-architecture action, which ward sets to
+ * KILL_PROCESS (see seccomp_baseline_build.c for why).
+ *
+ * Syscalls newer than this review: ENOSYS, so that libc and runtimes fall back as they do on an
+ * older kernel. libseccomp 2.5.4 names syscalls up to 456 (futex_requeue); later ones are listed
+ * here by number (unified numbering, the same on x86_64 and i386 since 5.1) and the rest of the
+ * native range up to 511 is denied as "unassigned at review time". These number rules apply to
+ * the native architecture only (libseccomp refuses unknown numbers for other arches).
+ */
+
+#include "runtime/sandbox/internal.h"
+
+#define ALWAYS(n, a, why)                                                                          \
+    {                                                                                              \
+        n, a, BL_ALWAYS, 0, 0, why                                                                 \
+    }
+#define OWN_ADMIN(n, why)                                                                          \
+    {                                                                                              \
+        n, BL_EPERM, BL_UNLESS_OWN_ADMIN, 0, 0, why                                                \
+    }
+#define NUMBER(n, nr, a, why)                                                                      \
+    {                                                                                              \
+        n, a, BL_NUMBER, nr, nr, why                                                               \
+    }
+
+const baseline_entry ward_seccomp_baseline[] = {
+    /* replacing or extending the running kernel */
+    ALWAYS("kexec_load", BL_EPERM, "loads a new kernel to boot into"),
+    ALWAYS("kexec_file_load", BL_EPERM, "loads a new kernel to boot into"),
+    ALWAYS("init_module", BL_EPERM, "loads kernel code"),
+    ALWAYS("finit_module", BL_EPERM, "loads kernel code"),
+    ALWAYS("delete_module", BL_EPERM, "unloads kernel code the host relies on"),
+    ALWAYS("bpf", BL_EPERM, "eBPF programs and maps: a large kernel attack surface"),
+    ALWAYS("perf_event_open", BL_EPERM, "kernel profiling: leaks addresses, many CVEs"),
+    ALWAYS("lookup_dcookie", BL_EPERM, "kernel profiling interface (oprofile), leaks paths"),
+    /* the kernel keyring is not namespaced */
+    ALWAYS("keyctl", BL_EPERM, "kernel keyring is shared with the host, not namespaced"),
+    ALWAYS("add_key", BL_EPERM, "kernel keyring is shared with the host, not namespaced"),
+    ALWAYS("request_key", BL_EPERM, "kernel keyring is shared with the host, not namespaced"),
+    /* file handles bypass path-based confinement */
+    ALWAYS("open_by_handle_at", BL_EPERM, "opens any inode by handle: escapes the rootfs"),
+    ALWAYS("name_to_handle_at", BL_EPERM, "makes handles for open_by_handle_at; leaks inodes"),
+    ALWAYS("userfaultfd", BL_EPERM, "stalls kernel page faults: a race-exploit primitive"),
+    /* host-wide state */
+    ALWAYS("acct", BL_EPERM, "process accounting is host-wide"),
+    ALWAYS("swapon", BL_EPERM, "host swap configuration"),
+    ALWAYS("swapoff", BL_EPERM, "host swap configuration"),
+    ALWAYS("reboot", BL_EPERM, "reboots the host (or the pid namespace)"),
+    ALWAYS("iopl", BL_EPERM, "raw I/O port access"),
+    ALWAYS("ioperm", BL_EPERM, "raw I/O port access"),
+    ALWAYS("quotactl", BL_EPERM, "host filesystem quotas"),
+    ALWAYS("quotactl_fd", BL_EPERM, "host filesystem quotas"),
+    ALWAYS("nfsservctl", BL_EPERM, "kernel NFS server control (removed, never needed)"),
+    ALWAYS("uselib", BL_EPERM, "obsolete a.out loader"),
+    ALWAYS("vm86", BL_EPERM, "i386 virtual-8086 mode"),
+    ALWAYS("vm86old", BL_EPERM, "i386 virtual-8086 mode"),
+    ALWAYS("io_uring_setup", BL_EPERM, "io_uring: bypasses seccomp per-call checks, many CVEs"),
+    ALWAYS("io_uring_enter", BL_EPERM, "io_uring: bypasses seccomp per-call checks, many CVEs"),
+    ALWAYS("io_uring_register", BL_EPERM, "io_uring: bypasses seccomp per-call checks, many CVEs"),
+    /* mounts: only in the container's own user namespace */
+    OWN_ADMIN("mount", "mounting needs the container's own user namespace"),
+    OWN_ADMIN("umount2", "unmounting could reveal what masked paths hide"),
+    OWN_ADMIN("umount", "unmounting could reveal what masked paths hide"),
+    OWN_ADMIN("pivot_root", "changes the root; only for the container's own mount namespace"),
+    OWN_ADMIN("fsopen", "new mount API"),
+    OWN_ADMIN("fsconfig", "new mount API"),
+    OWN_ADMIN("fsmount", "new mount API"),
+    OWN_ADMIN("fspick", "new mount API"),
+    OWN_ADMIN("move_mount", "new mount API"),
+    OWN_ADMIN("open_tree", "new mount API: clones mounts"),
+    OWN_ADMIN("mount_setattr", "new mount API: changes mount flags (ro, idmap)"),
+    /* namespaces: a new user namespace is the usual first step of a kernel exploit */
+    {"unshare", BL_EPERM, BL_NS_FLAGS, 0, 0, "new namespaces only in the container's own user ns"},
+    {"clone", BL_EPERM, BL_NS_FLAGS, 0, 0, "new namespaces only in the container's own user ns"},
+    {"clone3", BL_ENOSYS, BL_UNLESS_OWN_ADMIN, 0, 0,
+     "flags are in memory seccomp cannot read: ENOSYS makes libc fall back to clone"},
+    OWN_ADMIN("setns", "joining namespaces only in the container's own user ns"),
+    /* reaching into other processes: where the container shares the host's pid namespace these
+     * reach host processes (Landlock's signal scoping does not cover them, and a kernel may
+     * lack Landlock); in a pid namespace of its own they are debugging tools and stay */
+    {"ptrace", BL_EPERM, BL_UNLESS_OWN_PID, 0, 0, "traces host processes in a shared pid ns"},
+    {"process_vm_readv", BL_EPERM, BL_UNLESS_OWN_PID, 0, 0, "reads host process memory"},
+    {"process_vm_writev", BL_EPERM, BL_UNLESS_OWN_PID, 0, 0, "writes host process memory"},
+    {"pidfd_getfd", BL_EPERM, BL_UNLESS_OWN_PID, 0, 0, "steals fds of host processes"},
+    {"kcmp", BL_EPERM, BL_UNLESS_OWN_PID, 0, 0, "compares kernel objects of host processes"},
+    /* personality: only the harmless ones */
+    {"personality", BL_EPERM, BL_PERSONALITY, 0, 0,
+     "only PER_LINUX, PER_LINUX32 (when the spec asks), UNAME26 and the query"},
+    /* newer than libseccomp 2.5.4 and this review (unified numbers) */
+    NUMBER("statmount", 457, BL_ENOSYS, "newer than ward's review (6.8)"),
+    NUMBER("listmount", 458, BL_ENOSYS, "newer than ward's review (6.8)"),
+    NUMBER("lsm_get_self_attr", 459, BL_ENOSYS, "newer than ward's review (6.8)"),
+    NUMBER("lsm_set_self_attr", 460, BL_ENOSYS, "newer than ward's review (6.8)"),
+    NUMBER("lsm_list_modules", 461, BL_ENOSYS, "newer than ward's review (6.8)"),
+    NUMBER("mseal", 462, BL_ENOSYS, "newer than ward's review (6.10)"),
+    NUMBER("setxattrat", 463, BL_ENOSYS, "newer than ward's review (6.13)"),
+    NUMBER("getxattrat", 464, BL_ENOSYS, "newer than ward's review (6.13)"),
+    NUMBER("listxattrat", 465, BL_ENOSYS, "newer than ward's review (6.13)"),
+    NUMBER("removexattrat", 466, BL_ENOSYS, "newer than ward's review (6.13)"),
+    NUMBER("open_tree_attr", 467, BL_EPERM, "new mount API (6.15): clones mounts with new flags"),
+    NUMBER("file_getattr", 468, BL_ENOSYS, "newer than ward's review (6.17)"),
+    NUMBER("file_setattr", 469, BL_ENOSYS, "newer than ward's review (6.17)"),
+    {"(unassigned)", BL_ENOSYS, BL_NUMBER_RANGE, 470, 511,
+     "numbers not assigned when this table was reviewed: unknown calls fail as on an old kernel"},
+};
+
+const size_t ward_seccomp_baseline_len =
+    sizeof(ward_seccomp_baseline) / sizeof(ward_seccomp_baseline[0]);

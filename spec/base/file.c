@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "spec/base/cleanup.h"
+#include "spec/parse.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int spec_read_file(const char *path, size_t max, char **out, size_t *len, ward_err *err)
+{
+    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    cleanup_free char *buf = NULL;
+    size_t used = 0, cap = 4096;
+    struct stat st;
+
+    if (fd < 0)
+        return ward_fail_errno(err, errno, "open %s", path);
+    if (fstat(fd, &st) < 0)
+        return ward_fail_errno(err, errno, "stat %s", path);
+    if (!S_ISREG(st.st_mode))
+        return ward_fail_errno(err, EINVAL, "%s: not a regular file", path);
+    buf = malloc(cap);
+    if (buf == NULL)
+        return ward_fail_errno(err, ENOMEM, "read %s", path);
+    for (;;) {
+        ssize_t r;
+        if (used + 1 >= cap) {
+            char *grown;
+            if (cap > max)
+                return ward_fail_errno(err, EFBIG, "%s: larger than %zu bytes", path, max);
+            grown = realloc(buf, cap * 2);
+            if (grown == NULL)
+                return ward_fail_errno(err, ENOMEM, "read %s", path);
+            buf = grown;
+            cap *= 2;
+        }
+        r = read(fd, buf + used, cap - used - 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return ward_fail_errno(err, errno, "read %s", path);
+        if (r == 0)
+            break;
+        used += (size_t)r;
+        if (used > max)
+            return ward_fail_errno(err, EFBIG, "%s: larger than %zu bytes", path, max);
+    }
+    buf[used] = '\0';
+    *out = steal_ptr(buf);
+    *len = used;
+    return 0;
+}
