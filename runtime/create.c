@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * `create`, ward's side: validate everything, make the state dir and cgroup, compile the sandbox,
- * clone the init into its namespaces (one clone3), then answer its requests until it is ready.
+ * clone the init into its namespaces (one clone3, runtime/spawn.c), then answer its requests until
+ * it is ready.
  * Any failure tears down what was made: no state dir, cgroup or process is left behind.
  */
 
 #include "runtime/cgroup/cgroup.h"
-#include "runtime/console.h"
 #include "runtime/container.h"
-#include "runtime/hooks.h"
 #include "runtime/init.h"
 #include "runtime/log.h"
 #include "runtime/process_setup.h"
+#include "runtime/spawn.h"
 #include "runtime/state_store.h"
 #include "runtime/sync.h"
 #include "runtime/sysctl.h"
@@ -21,16 +21,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/sched.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,7 +42,7 @@ typedef struct create_job {
     ns_plan ns;
     sandbox_seccomp *seccomp;
     int fifo_fd;
-    int sock[2];
+    int sock; /* ward's end of the sync socket */
     pid_t pid;
     spec_state st;
 } create_job;
@@ -182,42 +177,24 @@ static int make_fifo(create_job *j, ward_err *err)
     return 0;
 }
 
-static pid_t clone_init(create_job *j, ward_err *err)
+/* In the clone: the init's arguments, then init_main (which never returns). */
+static void init_child(void *arg, int sync_fd)
 {
-    struct clone_args ca = {.flags = (uint64_t)j->ns.clone_flags, .exit_signal = SIGCHLD};
-    cleanup_close int cgfd = cgroup_open_dir_fd(&j->cg, err);
-    pid_t parent = getpid();
-    pid_t pid;
-    if (cgfd >= 0) {
-        ca.flags |= CLONE_INTO_CGROUP;
-        ca.cgroup = (uint64_t)cgfd;
-    }
-    /* the clone inherits ward's mm flags: non-dumpable from its first instruction, so nothing
-     * in a pid namespace it is born into can open /proc/<clone>/exe (CVE-2019-5736) */
-    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-        return ward_fail_errno(err, errno, "prctl(PR_SET_DUMPABLE)");
-    pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
-    if (pid < 0)
-        return ward_fail_errno(err, errno, "clone3 the container init");
-    if (pid == 0) {
-        init_args a = {.cfg = j->cfg,
-                       .hc = &j->ctx->hc,
-                       .rootfs = j->rootfs,
-                       .bundle = j->bundle,
-                       .ns = &j->ns,
-                       .seccomp = j->seccomp,
-                       .no_pivot = j->o->no_pivot,
-                       .console = j->cfg->process.terminal,
-                       .preserve_fds = j->o->preserve_fds,
-                       .sync_fd = j->sock[1],
-                       .fifo_fd = j->fifo_fd,
-                       .parent = parent};
-        /* the state dir fd carries create's flock: the init must not keep it */
-        close(j->dirfd);
-        close(j->sock[0]);
-        init_main(&a);
-    }
-    return pid;
+    create_job *j = arg;
+    init_args a = {.cfg = j->cfg,
+                   .hc = &j->ctx->hc,
+                   .rootfs = j->rootfs,
+                   .bundle = j->bundle,
+                   .ns = &j->ns,
+                   .seccomp = j->seccomp,
+                   .no_pivot = j->o->no_pivot,
+                   .console = j->cfg->process.terminal,
+                   .preserve_fds = j->o->preserve_fds,
+                   .sync_fd = sync_fd,
+                   .fifo_fd = j->fifo_fd};
+    /* the state dir fd carries create's flock: the init must not keep it */
+    close(j->dirfd);
+    init_main(&a);
 }
 
 static int oci_state(create_job *j, char **json, ward_err *err)
@@ -226,31 +203,10 @@ static int oci_state(create_job *j, char **json, ward_err *err)
     return spec_state_to_oci_json(&j->st, json, &len, err);
 }
 
-static int run_create_hooks(create_job *j, ward_err *err)
-{
-    cleanup_free char *json = NULL;
-    if (!j->cfg->has_hooks)
-        return 0;
-    if (oci_state(j, &json, err) < 0)
-        return -1;
-    /* prestart (deprecated) runs at the same point as createRuntime, as runc does */
-    if (hooks_run(&j->cfg->hooks.prestart, "prestart", json, false, err) < 0 ||
-        hooks_run(&j->cfg->hooks.create_runtime, "createRuntime", json, false, err) < 0)
-        return -1;
-    return 0;
-}
-
-static int forward_seccomp_fd(create_job *j, int fd, ward_err *err)
-{
-    cleanup_free char *json = NULL;
-    if (oci_state(j, &json, err) < 0)
-        return -1;
-    return sandbox_seccomp_send_listener(j->cfg, json, j->pid, fd, err);
-}
-
 /* The init died without a word: say how, from its exit status (it is our child). */
-static int init_died(create_job *j, ward_err *err)
+static int init_died(void *arg, ward_err *err)
 {
+    create_job *j = arg;
     int status = 0;
     pid_t pid = j->pid;
     if (waitpid(pid, &status, 0) != pid)
@@ -267,62 +223,43 @@ static int init_died(create_job *j, ward_err *err)
                      WEXITSTATUS(status));
 }
 
-/* Serve the init's requests until it reports ready. */
+/* Serve the init's requests until it reports ready with the protections in force. */
 static int converse(create_job *j, ward_err *err)
 {
+    spawn_peer peer = {.name = "container init",
+                       .pid = j->pid,
+                       .cfg = j->cfg,
+                       .st = &j->st,
+                       .console_socket = j->o->console_socket,
+                       .runtime_hooks = true,
+                       .died = init_died,
+                       .ctx = j};
     sync_msg m;
-    for (;;) {
-        int fd = -1, rc = 0;
-        if (sync_recv(j->sock[0], &m, &fd, err) < 0)
-            return err->errnum == EPIPE ? init_died(j, err) : -1;
-        switch (m.type) {
-        case SYNC_ERROR:
-            return sync_msg_to_err(&m, err);
-        case SYNC_RUNTIME_HOOKS:
-            rc = run_create_hooks(j, err);
-            if (rc == 0)
-                rc = sync_send(j->sock[0], SYNC_HOOKS_DONE, NULL, 0, -1, err);
-            break;
-        case SYNC_CONSOLE:
-            rc = console_send_to_socket(j->o->console_socket, fd, err);
-            break;
-        case SYNC_SECCOMP_NOTIFY:
-            rc = forward_seccomp_fd(j, fd, err);
-            break;
-        case SYNC_READY:
-            ward_log_debug("%s: init ready, protections %s", j->o->id, m.data);
-            j->st.protections_json = strdup(m.data);
-            return j->st.protections_json ? 0 : ward_fail_errno(err, ENOMEM, "state");
-        default:
-            rc = ward_fail(err, "unexpected message %u from container init", m.type);
-        }
-        if (fd >= 0)
-            close(fd);
-        if (rc < 0)
-            return -1;
-    }
+    if (spawn_serve(j->sock, &peer, &m, err) < 0)
+        return -1;
+    ward_log_debug("%s: init ready, protections %s", j->o->id, m.data);
+    j->st.protections_json = strdup(m.data);
+    return j->st.protections_json ? 0 : ward_fail_errno(err, ENOMEM, "state");
 }
 
 static int start_init(create_job *j, ward_err *err)
 {
     cleanup_free char *json = NULL;
+    spawn_req req = {.what = "the container init",
+                     .ns = &j->ns,
+                     .cfg = j->cfg,
+                     .cg = &j->cg,
+                     .child = init_child,
+                     .arg = j};
+    spawn_child c;
     bool zombie;
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, j->sock) < 0)
-        return ward_fail_errno(err, errno, "socketpair");
-    if (ns_prepare_parent(j->cfg, &j->ns, err) < 0)
+    int rc = spawn_clone(&req, &c, err);
+    j->pid = c.pid;
+    j->sock = c.sock;
+    if (rc < 0)
         return -1;
-    j->pid = clone_init(j, err);
-    if (ns_restore_parent(&j->ns, err) < 0) {
-        if (j->pid > 0)
-            kill(j->pid, SIGKILL);
-        return -1;
-    }
     ward_log_debug("%s: init cloned as pid %d (namespace flags 0x%x, cgroup %s)", j->o->id,
                    (int)j->pid, (unsigned)j->ns.clone_flags, j->cg.path);
-    close(j->sock[1]);
-    j->sock[1] = -1;
-    if (j->pid < 0)
-        return -1;
     j->st.pid = j->pid;
     j->st.init_start_time = proc_start_time(j->pid, &zombie);
     if (state_write(j->dirfd, &j->st, err) < 0)
@@ -333,7 +270,7 @@ static int start_init(create_job *j, ward_err *err)
         return -1;
     if (oci_state(j, &json, err) < 0)
         return -1;
-    if (sync_send(j->sock[0], SYNC_GO, json, strlen(json), -1, err) < 0)
+    if (sync_send(j->sock, SYNC_GO, json, strlen(json), -1, err) < 0)
         return -1;
     return converse(j, err);
 }
@@ -349,9 +286,11 @@ static int finish(create_job *j, ward_err *err)
         return -1;
     /* the init runs startContainer hooks with this state */
     if (oci_state(j, &json, err) < 0 ||
-        sync_send(j->sock[0], SYNC_CREATED, json, strlen(json), -1, err) < 0)
+        sync_send(j->sock, SYNC_CREATED, json, strlen(json), -1, err) < 0)
         return -1;
-    return sync_expect(j->sock[0], SYNC_DETACHED, &m, NULL, err);
+    /* the init clears its parent-death signal and then acknowledges: create must not exit
+     * before that, or the init would die with it */
+    return sync_expect(j->sock, SYNC_DETACHED, &m, NULL, err);
 }
 
 static void teardown(create_job *j)
@@ -371,9 +310,8 @@ static void release(create_job *j)
 {
     ns_plan_close(&j->ns);
     sandbox_seccomp_free(j->seccomp);
-    for (int i = 0; i < 2; i++)
-        if (j->sock[i] >= 0)
-            close(j->sock[i]);
+    if (j->sock >= 0)
+        close(j->sock);
     if (j->fifo_fd >= 0)
         close(j->fifo_fd);
     if (j->dirfd >= 0)
@@ -416,7 +354,7 @@ static int create_steps(create_job *j, ward_err *err)
 
 int container_create(const ward_ctx *ctx, const create_opts *o, pid_t *pid, ward_err *err)
 {
-    create_job j = {.ctx = ctx, .o = o, .dirfd = -1, .fifo_fd = -1, .sock = {-1, -1}};
+    create_job j = {.ctx = ctx, .o = o, .dirfd = -1, .fifo_fd = -1, .sock = -1};
     int rc;
     if (state_validate_id(o->id, err) < 0)
         return -1;

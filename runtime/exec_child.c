@@ -2,9 +2,9 @@
 /*
  * The exec'd process before execve: a clone of ward that ward already placed in the container's
  * pid namespace and cgroup. It joins the other namespaces of the init (time and user first, mount
- * last), takes a terminal if asked, then goes through the same confinement as the init. It stays
- * non-dumpable until execve: while it is inside the container its /proc/PID/exe is ward's binary
- * (CVE-2019-5736), and its fds include ward's own.
+ * last), takes a terminal if asked, then goes through the same confinement as the init. It is
+ * non-dumpable from its first instruction until execve (runtime/spawn.c): while it is inside the
+ * container its /proc/PID/exe is ward's binary (CVE-2019-5736), and its fds include ward's own.
  */
 #include "runtime/confine.h"
 #include "runtime/console.h"
@@ -16,9 +16,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -40,7 +38,7 @@ static int join_namespaces(const exec_job *j, ward_err *err)
         int fd = j->ns_fd[t];
         if (fd < 0)
             continue;
-        if (setns(fd, spec_ns_clone_flag(t)) < 0)
+        if (setns(fd, ns_clone_flag(t)) < 0)
             return ward_fail_errno(err, errno, "join the container's %s namespace",
                                    spec_ns_type_name(t));
         close(fd);
@@ -51,35 +49,27 @@ static int join_namespaces(const exec_job *j, ward_err *err)
     return 0;
 }
 
-static int take_terminal(const exec_job *j, ward_err *err)
+static int take_terminal(const exec_job *j, int sync_fd, ward_err *err)
 {
     int master = console_setup_exec(j->proc, err);
     int rc;
     if (master < 0)
         return -1;
-    rc = sync_send(j->sock[1], SYNC_CONSOLE, NULL, 0, master, err);
+    rc = sync_send(sync_fd, SYNC_CONSOLE, NULL, 0, master, err);
     close(master);
     return rc;
 }
 
-static char **strv_for_exec(const spec_strv *v)
-{
-    char **out = calloc(v->len + 1, sizeof(char *));
-    if (out != NULL && v->len)
-        memcpy(out, v->items, v->len * sizeof(char *));
-    return out;
-}
-
-static int find_executable(const exec_job *j, char path[PATH_MAX], ward_err *err)
+static int find_executable(const exec_job *j, int sync_fd, char path[PATH_MAX], ward_err *err)
 {
     if (proc_find_executable(j->proc, path, err) == 0)
         return 0;
     ward_err_prefix(err, "exec failed: unable to start container process");
-    sync_send_failure(j->sock[1], SYNC_EXEC_FAILED, err);
+    sync_send_failure(sync_fd, SYNC_EXEC_FAILED, err);
     _exit(err->errnum == ENOENT ? 127 : 126);
 }
 
-static int prepare(const exec_job *j, char exec_path[PATH_MAX], ward_err *err)
+static int prepare(const exec_job *j, int sync_fd, char exec_path[PATH_MAX], ward_err *err)
 {
     char landlock_json[4096];
     sync_msg m;
@@ -88,51 +78,47 @@ static int prepare(const exec_job *j, char exec_path[PATH_MAX], ward_err *err)
                       .hc = &j->ctx->hc,
                       .seccomp = j->seccomp,
                       .preserve_fds = j->o->preserve_fds,
-                      .sync_fd = j->sock[1]};
+                      .sync_fd = sync_fd};
     /* ward moves us into the cgroup (v1) before it says go */
-    if (sync_expect(j->sock[1], SYNC_GO, &m, NULL, err) < 0)
+    if (sync_expect(sync_fd, SYNC_GO, &m, NULL, err) < 0)
         return -1;
     if (join_namespaces(j, err) < 0)
         return -1;
-    if (j->proc->terminal && take_terminal(j, err) < 0)
+    if (j->proc->terminal && take_terminal(j, sync_fd, err) < 0)
         return -1;
     if (proc_apply_rlimits(j->proc, err) < 0 || proc_apply_oom_score_adj(j->proc, err) < 0)
         return -1;
     if (confine_process(&c, landlock_json, sizeof(landlock_json), err) < 0)
         return -1;
-    if (find_executable(j, exec_path, err) < 0)
+    if (find_executable(j, sync_fd, exec_path, err) < 0)
         return -1;
-    if (sync_send(j->sock[1], SYNC_READY, landlock_json, strlen(landlock_json), -1, err) < 0)
+    if (sync_send(sync_fd, SYNC_READY, landlock_json, strlen(landlock_json), -1, err) < 0)
         return -1;
-    return sync_expect(j->sock[1], SYNC_CREATED, &m, NULL, err);
+    return sync_expect(sync_fd, SYNC_CREATED, &m, NULL, err);
 }
 
-void exec_child_main(const exec_job *j)
+void exec_child_main(const exec_job *j, int sync_fd)
 {
     ward_err err = {0};
     char exec_path[PATH_MAX];
     char **argv, **envp;
-    /* first of all: nothing in the container may read this process's memory or exe */
-    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-        _exit(1);
     /* the state dir fd carries ward's flock, the pinned /proc dir is the host's: drop both */
     close(j->dirfd);
     close(j->procfd);
-    close(j->sock[0]);
-    if (prepare(j, exec_path, &err) < 0) {
-        sync_send_error(j->sock[1], &err);
+    if (prepare(j, sync_fd, exec_path, &err) < 0) {
+        sync_send_error(sync_fd, &err);
         _exit(1);
     }
     /* ward recorded the pid and waits for our end of the socket to close on exec: from now on
      * the process outlives ward */
     prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-    argv = strv_for_exec(&j->proc->args);
-    envp = strv_for_exec(&j->proc->env);
+    argv = proc_strv_for_exec(&j->proc->args);
+    envp = proc_strv_for_exec(&j->proc->env);
     if (argv == NULL || envp == NULL)
         _exit(1);
     execve(exec_path, argv, envp);
     ward_fail_errno(&err, errno, "exec failed: unable to start container process: exec: \"%s\"",
                     exec_path);
-    sync_send_failure(j->sock[1], SYNC_EXEC_FAILED, &err);
+    sync_send_failure(sync_fd, SYNC_EXEC_FAILED, &err);
     _exit(err.errnum == ENOENT ? 127 : 126);
 }

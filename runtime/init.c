@@ -1,9 +1,27 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The container's init, in the order of design.md, each step failing closed: namespaces joined,
- * ids, runtime hooks, hostname, sysctl, mounts, createContainer hooks, pivot_root, masked and
- * read-only paths, console, limits, identity, capabilities, no_new_privs, Landlock, fds, seccomp
- * (last), then wait on exec.fifo and execve. Errors travel back to ward over the sync socket.
+ * The container's init: a clone of ward (runtime/spawn.c: non-dumpable, dying with ward) that sets
+ * the container up and then execs its process. Each step fails closed; an error travels back to
+ * ward over the sync socket and the init exits. The steps, in the order init_run and init_main
+ * take them:
+ *   1. wait for ward's go (it has written the uid/gid maps and moved the init into its cgroup);
+ *      keep the OCI state it sends for the hooks;
+ *   2. open exec.fifo both ways while its host path is still reachable;
+ *   3. join the namespaces given by path (user first), become root in a new user namespace,
+ *      make the cgroup namespace (rooted at the cgroup ward put the init in);
+ *   4. ask ward to run the prestart and createRuntime hooks (they run in the runtime's namespaces);
+ *   5. hostname and domainname, then linux.sysctl;
+ *   6. the filesystem: the rootfs and every mount (targets resolved beneath the rootfs), /dev,
+ *      then the createContainer hooks, then pivot_root, masked and read-only paths, a read-only /;
+ *   7. the terminal (its master goes to ward for --console-socket);
+ *   8. rlimits, oom_score_adj, personality;
+ *   9. confinement (confine.c, shared with exec): bounding set, user and groups, cwd,
+ *      capabilities, umask, no_new_privs, Landlock, every fd not passed close-on-exec, seccomp
+ *      last (without no_new_privs, which only ward.conf can allow, Landlock and seccomp come
+ *      first, while the init still has CAP_SYS_ADMIN);
+ *  10. find the executable, report ready to ward with the protections in force;
+ *  11. wait for ward's "created" (it wrote the state), stop dying with ward, acknowledge;
+ *  12. wait on exec.fifo for `start`, run the startContainer hooks, execve.
  */
 #include "runtime/init.h"
 #include "runtime/confine.h"
@@ -18,7 +36,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,7 +154,7 @@ static void describe_namespaces(const ns_plan *ns, char *buf, size_t len)
         const char *how = "host";
         if (ns->join_fd[t] >= 0)
             how = "joined";
-        else if ((ns->clone_flags & spec_ns_clone_flag((spec_ns_type)t)) ||
+        else if ((ns->clone_flags & ns_clone_flag((spec_ns_type)t)) ||
                  (t == SPEC_NS_TIME && ns->new_time) || (t == SPEC_NS_CGROUP && ns->new_cgroup))
             how = "new";
         used += (size_t)snprintf(buf + used, len - used, "%s\"%s\":\"%s\"", t ? "," : "",
@@ -162,15 +179,6 @@ static int report_ready(const init_args *a, const char *landlock_json, ward_err 
     if (n < 0 || (size_t)n >= sizeof(buf))
         return ward_fail(err, "protections report too large");
     return sync_send(a->sync_fd, SYNC_READY, buf, (size_t)n, -1, err);
-}
-
-/* A NULL-terminated copy of a string list for execve. */
-static char **strv_for_exec(const spec_strv *v)
-{
-    char **out = calloc(v->len + 1, sizeof(char *));
-    if (out != NULL && v->len)
-        memcpy(out, v->items, v->len * sizeof(char *));
-    return out;
 }
 
 static int init_run(const init_args *a, char **exec_path_out, char **state_json, init_fifo *fifo,
@@ -229,13 +237,6 @@ void init_main(const init_args *a)
     ward_err err = {0};
     init_fifo fifo = {-1, -1};
     char *exec_path = NULL, *state_json = NULL, **argv, **envp;
-    /* die with ward until create is done (had ward died already, the sync socket is closed and
-     * the first receive fails); non-dumpable so the container cannot reach /proc/<init>/exe,
-     * which is ward's binary until execve (CVE-2019-5736) */
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-        _exit(1);
-    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-        _exit(1);
     if (init_run(a, &exec_path, &state_json, &fifo, &err) < 0) {
         sync_send_error(a->sync_fd, &err);
         _exit(1);
@@ -248,8 +249,8 @@ void init_main(const init_args *a)
         fprintf(stderr, "ward: %s\n", err.msg);
         _exit(1);
     }
-    argv = strv_for_exec(&a->cfg->process.args);
-    envp = strv_for_exec(&a->cfg->process.env);
+    argv = proc_strv_for_exec(&a->cfg->process.args);
+    envp = proc_strv_for_exec(&a->cfg->process.env);
     if (argv == NULL || envp == NULL)
         _exit(1);
     execve(exec_path, argv, envp);

@@ -20,12 +20,14 @@ typedef struct init_args {
     bool no_pivot;
     bool console; /* process.terminal: make a pty and send its master */
     int preserve_fds;
-    int sync_fd;  /* init's end of the socketpair */
-    int fifo_fd;  /* O_PATH fd of exec.fifo */
-    pid_t parent; /* ward's pid, to notice its death */
+    int sync_fd; /* init's end of the socketpair */
+    int fifo_fd; /* O_PATH fd of exec.fifo */
 } init_args;
 
-/* Runs in the cloned child; never returns. */
+/*
+ * Runs in the clone (runtime/spawn.c made it non-dumpable and dying with ward; had ward died
+ * before that, the sync socket is closed and the first receive fails); never returns.
+ */
 __attribute__((noreturn)) void init_main(const init_args *a);
 
 #endif

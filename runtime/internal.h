@@ -5,6 +5,7 @@
 
 #include "runtime/cgroup/cgroup.h"
 #include "runtime/container.h"
+#include "runtime/namespaces.h"
 #include "runtime/sandbox/sandbox.h"
 #include "spec/config.h"
 
@@ -16,11 +17,11 @@ typedef struct exec_job {
     spec_process *proc;       /* what runs */
     int dirfd;                /* the state dir, locked until the process is started */
     int procfd;               /* /proc/<init pid>: pins the init while its namespaces are opened */
-    int ns_fd[SPEC_NS_COUNT]; /* the init's namespaces that differ from ward's, else -1 */
+    int ns_fd[SPEC_NS_COUNT]; /* the init's namespaces that differ from ward's (but pid), or -1 */
+    ns_plan spawn_ns;         /* the init's pid namespace, which ward enters for the clone */
     sandbox_seccomp *seccomp;
     ward_cgroup cg;
-    bool in_cgroup; /* cloned straight into the cgroup (v2 CLONE_INTO_CGROUP) */
-    int sock[2];
+    int sock; /* ward's end of the sync socket */
     pid_t pid;
 } exec_job;
 
@@ -28,6 +29,6 @@ typedef struct exec_job {
 int exec_build_process(const exec_opts *o, spec_process *base, spec_process **out, ward_err *err);
 
 /* The cloned child: joins the container, confines itself and execs. Never returns. */
-__attribute__((noreturn)) void exec_child_main(const exec_job *j);
+__attribute__((noreturn)) void exec_child_main(const exec_job *j, int sync_fd);
 
 #endif

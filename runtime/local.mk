@@ -20,6 +20,7 @@ libwardrt_a_SOURCES = \
 	runtime/process_setup.c runtime/process_setup.h \
 	runtime/resources_merge.c runtime/resources_merge.h \
 	runtime/signals.c runtime/signals.h \
+	runtime/spawn.c runtime/spawn.h \
 	runtime/state_config.c \
 	runtime/state_store.c runtime/state_store.h \
 	runtime/sync.c runtime/sync.h \

@@ -15,7 +15,7 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-int spec_ns_clone_flag(spec_ns_type t)
+int ns_clone_flag(spec_ns_type t)
 {
     static const int flags[SPEC_NS_COUNT] = {
         [SPEC_NS_PID] = CLONE_NEWPID,       [SPEC_NS_NETWORK] = CLONE_NEWNET,
@@ -33,7 +33,7 @@ static int open_ns_path(const spec_namespace *ns, size_t idx, ward_err *err)
     if (fd < 0)
         return ward_fail_errno(err, errno, "linux.namespaces[%zu].path: open %s", idx, ns->path);
     type = ioctl(fd, NS_GET_NSTYPE);
-    if (type < 0 || type != spec_ns_clone_flag(ns->type)) {
+    if (type < 0 || type != ns_clone_flag(ns->type)) {
         close(fd);
         return ward_fail(err, "linux.namespaces[%zu].path: %s is not a %s namespace", idx, ns->path,
                          spec_ns_type_name(ns->type));
@@ -41,11 +41,26 @@ static int open_ns_path(const spec_namespace *ns, size_t idx, ward_err *err)
     return fd;
 }
 
-int ns_plan_make(const spec_config *cfg, ns_plan *plan, ward_err *err)
+const char *ns_proc_name(spec_ns_type t)
+{
+    static const char *const names[SPEC_NS_COUNT] = {
+        [SPEC_NS_PID] = "pid",       [SPEC_NS_NETWORK] = "net", [SPEC_NS_MOUNT] = "mnt",
+        [SPEC_NS_IPC] = "ipc",       [SPEC_NS_UTS] = "uts",     [SPEC_NS_USER] = "user",
+        [SPEC_NS_CGROUP] = "cgroup", [SPEC_NS_TIME] = "time",
+    };
+    return (unsigned)t < SPEC_NS_COUNT ? names[t] : "";
+}
+
+void ns_plan_init(ns_plan *plan)
 {
     memset(plan, 0, sizeof(*plan));
     for (int i = 0; i < SPEC_NS_COUNT; i++)
         plan->join_fd[i] = plan->saved_fd[i] = -1;
+}
+
+int ns_plan_make(const spec_config *cfg, ns_plan *plan, ward_err *err)
+{
+    ns_plan_init(plan);
     for (size_t i = 0; i < cfg->linux_.n_namespaces; i++) {
         const spec_namespace *ns = &cfg->linux_.namespaces[i];
         if (ns->path && *ns->path) {
@@ -62,7 +77,7 @@ int ns_plan_make(const spec_config *cfg, ns_plan *plan, ward_err *err)
         else if (ns->type == SPEC_NS_CGROUP)
             plan->new_cgroup = true;
         else
-            plan->clone_flags |= spec_ns_clone_flag(ns->type);
+            plan->clone_flags |= ns_clone_flag(ns->type);
         if (ns->type == SPEC_NS_USER)
             plan->new_user = true;
     }
@@ -101,17 +116,12 @@ void ns_plan_close(ns_plan *plan)
 /* Remember ward's own namespace of type t, then join fd (or, fd < 0, only remember). */
 static int enter_for_children(ns_plan *plan, spec_ns_type t, int fd, ward_err *err)
 {
-    static const char *const self[SPEC_NS_COUNT] = {
-        [SPEC_NS_PID] = "pid",       [SPEC_NS_NETWORK] = "net", [SPEC_NS_MOUNT] = "mnt",
-        [SPEC_NS_IPC] = "ipc",       [SPEC_NS_UTS] = "uts",     [SPEC_NS_USER] = "user",
-        [SPEC_NS_CGROUP] = "cgroup", [SPEC_NS_TIME] = "time",
-    };
     char path[64];
-    snprintf(path, sizeof(path), "/proc/self/ns/%s", self[t]);
+    snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_proc_name(t));
     plan->saved_fd[t] = open(path, O_RDONLY | O_CLOEXEC);
     if (plan->saved_fd[t] < 0)
         return ward_fail_errno(err, errno, "open %s", path);
-    if (fd >= 0 && setns(fd, spec_ns_clone_flag(t)) < 0)
+    if (fd >= 0 && setns(fd, ns_clone_flag(t)) < 0)
         return ward_fail_errno(err, errno, "join %s namespace", spec_ns_type_name(t));
     return 0;
 }
@@ -121,7 +131,7 @@ int ns_restore_parent(ns_plan *plan, ward_err *err)
     for (int t = 0; t < SPEC_NS_COUNT; t++) {
         if (plan->saved_fd[t] < 0)
             continue;
-        if (setns(plan->saved_fd[t], spec_ns_clone_flag((spec_ns_type)t)) < 0)
+        if (setns(plan->saved_fd[t], ns_clone_flag((spec_ns_type)t)) < 0)
             return ward_fail_errno(err, errno, "return to ward's %s namespace",
                                    spec_ns_type_name((spec_ns_type)t));
         close(plan->saved_fd[t]);
@@ -183,7 +193,7 @@ int ns_join_paths(const ns_plan *plan, ward_err *err)
         spec_ns_type t = order[i];
         if (plan->join_fd[t] < 0 || plan->by_ward[t])
             continue;
-        if (setns(plan->join_fd[t], spec_ns_clone_flag(t)) < 0)
+        if (setns(plan->join_fd[t], ns_clone_flag(t)) < 0)
             return ward_fail_errno(err, errno, "join %s namespace", spec_ns_type_name(t));
     }
     return 0;

@@ -18,8 +18,12 @@ typedef struct ns_plan {
     int saved_fd[SPEC_NS_COUNT]; /* ward's own namespaces, restored after clone3 */
 } ns_plan;
 
-int spec_ns_clone_flag(spec_ns_type t);
+/* The CLONE_NEW* flag of a namespace type, and its name under /proc/PID/ns/. */
+int ns_clone_flag(spec_ns_type t);
+const char *ns_proc_name(spec_ns_type t);
 
+/* A plan that makes and joins nothing (every fd -1). */
+void ns_plan_init(ns_plan *plan);
 /* Open and check every namespace path (its type must match); fill clone flags. */
 int ns_plan_make(const spec_config *cfg, ns_plan *plan, ward_err *err);
 void ns_plan_close(ns_plan *plan);

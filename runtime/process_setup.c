@@ -143,6 +143,14 @@ int proc_find_executable(const spec_process *p, char out[PATH_MAX], ward_err *er
     return -1;
 }
 
+char **proc_strv_for_exec(const spec_strv *v)
+{
+    char **out = calloc(v->len + 1, sizeof(char *));
+    if (out != NULL && v->len)
+        memcpy(out, v->items, v->len * sizeof(char *));
+    return out;
+}
+
 int proc_prepare_fds(int preserve_fds, ward_err *err)
 {
     unsigned int first = 3 + (unsigned int)preserve_fds;

@@ -21,6 +21,10 @@ int caps_apply(const spec_capabilities *c, ward_err *err);
 /* Find args[0] in the container's PATH (from process.env), as execvpe would, without executing. */
 int proc_find_executable(const spec_process *p, char out[PATH_MAX], ward_err *err);
 
+/* A NULL-terminated array of v's strings (borrowed, not copied) for execve; NULL when out of
+ * memory. */
+char **proc_strv_for_exec(const spec_strv *v);
+
 /* Mark every fd from 3 + preserve_fds on close-on-exec, and clear it on 3..3+preserve_fds-1. */
 int proc_prepare_fds(int preserve_fds, ward_err *err);
 
