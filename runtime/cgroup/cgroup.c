@@ -78,18 +78,21 @@ static const spec_resources *resources_of(const spec_config *cfg)
     return cfg && cfg->linux_.has_resources ? &cfg->linux_.resources : NULL;
 }
 
-/* Flags for the unified half in hybrid mode. */
-static int hybrid_flags(const cg_layout *l)
+static const cg_backend *backend_of(cgroup_mode mode)
 {
-    int flags = CG2_HYBRID;
-    if (cg_layout_find(l, CG_DEVICES))
-        flags |= CG2_DEV_OPTIONAL;
-    if (cg_layout_find(l, CG_HUGETLB))
-        flags |= CG2_SKIP_HUGETLB;
-    return flags;
+    switch (mode) {
+    case CGROUP_MODE_V1:
+        return &cg_backend_v1;
+    case CGROUP_MODE_HYBRID:
+        return &cg_backend_hybrid;
+    case CGROUP_MODE_V2:
+        break;
+    }
+    return &cg_backend_v2;
 }
 
-static const cg_layout *layout_for(const ward_cgroup *cg, ward_err *err)
+/* The host's layout, checked to be the one cg was made in, and its backend. */
+static const cg_layout *layout_for(const ward_cgroup *cg, const cg_backend **b, ward_err *err)
 {
     const cg_layout *l = cg_layout_get(err);
     if (l == NULL)
@@ -101,24 +104,8 @@ static const cg_layout *layout_for(const ward_cgroup *cg, ward_err *err)
                   cgroup_mode_name(cg->mode), cgroup_mode_name(l->mode));
         return NULL;
     }
+    *b = backend_of(l->mode);
     return l;
-}
-
-static int unified_dir(const ward_cgroup *cg, const cg_layout *l, char dir[PATH_MAX], ward_err *err)
-{
-    return cg_join(dir, l->unified, cg->path, err);
-}
-
-static int create_in(const ward_cgroup *cg, const cg_layout *l, const spec_resources *r,
-                     ward_err *err)
-{
-    if (l->mode == CGROUP_MODE_V2)
-        return cg_v2_create(cg, l->unified, r, 0, err);
-    if (cg_v1_create(cg, l, r, err) < 0)
-        return -1;
-    if (l->mode == CGROUP_MODE_HYBRID && cg_v2_create(cg, l->unified, r, hybrid_flags(l), err) < 0)
-        return -1;
-    return cg_v1_update(cg, l, r, true, err);
 }
 
 /* A leaf that already holds processes is someone else's: never adopt it (nor remove it). */
@@ -154,7 +141,7 @@ int cgroup_create(ward_cgroup *cg, const char *id, const spec_config *cfg, ward_
     if (cgroup_resolve_path(cfg ? cfg->linux_.cgroups_path : NULL, id, cg->path, err) < 0 ||
         check_not_in_use(cg, l, err) < 0)
         return -1;
-    if (create_in(cg, l, resources_of(cfg), err) < 0) {
+    if (backend_of(l->mode)->create(cg, l, resources_of(cfg), err) < 0) {
         cgroup_destroy(cg, &scratch);
         return -1;
     }
@@ -164,14 +151,16 @@ int cgroup_create(ward_cgroup *cg, const char *id, const spec_config *cfg, ward_
 int cgroup_open_dir_fd(const ward_cgroup *cg, ward_err *err)
 {
     char dir[PATH_MAX];
-    const cg_layout *l = layout_for(cg, err);
+    const cg_backend *b;
+    const cg_layout *l = layout_for(cg, &b, err);
+    int fd;
     if (l == NULL)
         return -1;
-    if (l->mode != CGROUP_MODE_V2)
+    if (!b->clone_into)
         return ward_fail_errno(err, EOPNOTSUPP, "cgroup: CLONE_INTO_CGROUP needs cgroup v2");
-    if (unified_dir(cg, l, dir, err) < 0)
+    if (b->procs_dir(cg, l, dir, err) < 0)
         return -1;
-    int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return ward_fail_errno(err, errno, "open %s", dir);
     return fd;
@@ -179,71 +168,44 @@ int cgroup_open_dir_fd(const ward_cgroup *cg, ward_err *err)
 
 int cgroup_enter(const ward_cgroup *cg, pid_t pid, ward_err *err)
 {
-    char dir[PATH_MAX];
-    const cg_layout *l = layout_for(cg, err);
+    const cg_backend *b;
+    const cg_layout *l = layout_for(cg, &b, err);
     if (l == NULL)
         return -1;
     if (pid <= 0)
         return ward_fail(err, "cgroup: bad pid %d", (int)pid);
-    if (l->mode != CGROUP_MODE_V2 && cg_v1_enter(cg, l, pid, err) < 0)
-        return -1;
-    if (l->mode == CGROUP_MODE_V1)
-        return 0;
-    if (unified_dir(cg, l, dir, err) < 0)
-        return -1;
-    return cg_writef(dir, "cgroup.procs", err, "%d", (int)pid);
+    return b->enter(cg, l, pid, err);
 }
 
 int cgroup_update(const ward_cgroup *cg, const spec_resources *r, ward_err *err)
 {
-    const cg_layout *l = layout_for(cg, err);
+    const cg_backend *b;
+    const cg_layout *l = layout_for(cg, &b, err);
     if (l == NULL)
         return -1;
-    if (r == NULL)
-        return 0;
-    if (l->mode == CGROUP_MODE_V2)
-        return cg_v2_update(cg, l->unified, r, 0, err);
-    if (cg_v1_update(cg, l, r, false, err) < 0)
-        return -1;
-    if (l->mode == CGROUP_MODE_HYBRID)
-        return cg_v2_update(cg, l->unified, r, hybrid_flags(l), err);
-    return 0;
+    return r == NULL ? 0 : b->update(cg, l, r, err);
 }
 
 int cgroup_freeze(const ward_cgroup *cg, bool freeze, ward_err *err)
 {
-    char dir[PATH_MAX];
-    const cg_layout *l = layout_for(cg, err);
-    if (l == NULL)
-        return -1;
-    if (l->mode != CGROUP_MODE_V2)
-        return cg_v1_freeze(cg, l, freeze, err);
-    return unified_dir(cg, l, dir, err) < 0 ? -1 : cg_v2_freeze(dir, freeze, err);
+    const cg_backend *b;
+    const cg_layout *l = layout_for(cg, &b, err);
+    return l == NULL ? -1 : b->freeze(cg, l, freeze, err);
 }
 
 int cgroup_is_frozen(const ward_cgroup *cg, bool *frozen, ward_err *err)
 {
-    char dir[PATH_MAX];
-    const cg_layout *l = layout_for(cg, err);
-    if (l == NULL)
-        return -1;
-    if (l->mode != CGROUP_MODE_V2)
-        return cg_v1_is_frozen(cg, l, frozen, err);
-    return unified_dir(cg, l, dir, err) < 0 ? -1 : cg_v2_is_frozen(dir, frozen, err);
-}
-
-static int procs_dir(const ward_cgroup *cg, const cg_layout *l, char dir[PATH_MAX], ward_err *err)
-{
-    if (l->mode == CGROUP_MODE_V2)
-        return unified_dir(cg, l, dir, err);
-    return cg_v1_procs_dir(cg, l, dir, err);
+    const cg_backend *b;
+    const cg_layout *l = layout_for(cg, &b, err);
+    return l == NULL ? -1 : b->is_frozen(cg, l, frozen, err);
 }
 
 int cgroup_pids(const ward_cgroup *cg, pid_t **pids, size_t *n, ward_err *err)
 {
     char dir[PATH_MAX];
-    const cg_layout *l = layout_for(cg, err);
-    if (l == NULL || procs_dir(cg, l, dir, err) < 0)
+    const cg_backend *b;
+    const cg_layout *l = layout_for(cg, &b, err);
+    if (l == NULL || b->procs_dir(cg, l, dir, err) < 0)
         return -1;
     return cg_read_pids(dir, pids, n, err);
 }
@@ -270,43 +232,36 @@ int cgroup_kill_all(const ward_cgroup *cg, int sig, ward_err *err)
     char dir[PATH_MAX];
     bool was_frozen = false, froze = false;
     ward_err scratch;
-    const cg_layout *l = layout_for(cg, err);
-    if (l == NULL || procs_dir(cg, l, dir, err) < 0)
+    const cg_backend *b;
+    const cg_layout *l = layout_for(cg, &b, err);
+    if (l == NULL || b->procs_dir(cg, l, dir, err) < 0)
         return -1;
     if (sig <= 0 || sig >= NSIG)
         return ward_fail(err, "cgroup: bad signal %d", sig);
-    if (l->mode == CGROUP_MODE_V2 && sig == SIGKILL) {
-        int rc = cg_v2_kill(dir, err);
+    if (b->kill && sig == SIGKILL) {
+        int rc = b->kill(dir, err);
         if (rc <= 0)
             return rc;
     }
-    if (cgroup_is_frozen(cg, &was_frozen, &scratch) == 0 && !was_frozen)
-        froze = cgroup_freeze(cg, true, &scratch) == 0;
+    if (b->is_frozen(cg, l, &was_frozen, &scratch) == 0 && !was_frozen)
+        froze = b->freeze(cg, l, true, &scratch) == 0;
     int rc = signal_each(dir, sig, err);
     if ((froze || (was_frozen && sig == SIGKILL)) &&
-        cgroup_freeze(cg, false, rc < 0 ? &scratch : err) < 0)
+        b->freeze(cg, l, false, rc < 0 ? &scratch : err) < 0)
         rc = -1;
     return rc;
 }
 
 int cgroup_stats_json(const ward_cgroup *cg, char **json, ward_err *err)
 {
-    char dir[PATH_MAX];
-    const cg_layout *l = layout_for(cg, err);
-    if (l == NULL)
-        return -1;
-    if (l->mode != CGROUP_MODE_V2)
-        return cg_stats_v1(cg, l, json, err);
-    return unified_dir(cg, l, dir, err) < 0 ? -1 : cg_stats_v2(dir, json, err);
+    const cg_backend *b;
+    const cg_layout *l = layout_for(cg, &b, err);
+    return l == NULL ? -1 : b->stats(cg, l, json, err);
 }
 
 int cgroup_destroy(const ward_cgroup *cg, ward_err *err)
 {
-    char dir[PATH_MAX];
-    const cg_layout *l = layout_for(cg, err);
-    if (l == NULL)
-        return -1;
-    if (l->mode != CGROUP_MODE_V2)
-        return cg_v1_destroy(cg, l, err);
-    return unified_dir(cg, l, dir, err) < 0 ? -1 : cg_rmdir(dir, err);
+    const cg_backend *b;
+    const cg_layout *l = layout_for(cg, &b, err);
+    return l == NULL ? -1 : b->destroy(cg, l, err);
 }

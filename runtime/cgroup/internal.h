@@ -143,19 +143,49 @@ int cg_check_unified_key(const char *key, ward_err *err);
 int cg_check_page_size(const char *size, ward_err *err);
 
 /* ---- backends ---- */
-int cg_v1_create(const ward_cgroup *cg, const cg_layout *l, const spec_resources *r, ward_err *err);
+/*
+ * What differs between v1, hybrid and v2 (crun's cgroup manager, youki's v1/v2 split): cgroup.c
+ * picks the table once from the layout's mode and calls through it, never testing the mode.
+ */
+typedef struct cg_backend {
+    /* Make the cgroup and apply r (may be NULL). */
+    int (*create)(const ward_cgroup *cg, const cg_layout *l, const spec_resources *r,
+                  ward_err *err);
+    int (*update)(const ward_cgroup *cg, const cg_layout *l, const spec_resources *r,
+                  ward_err *err);
+    int (*enter)(const ward_cgroup *cg, const cg_layout *l, pid_t pid, ward_err *err);
+    int (*freeze)(const ward_cgroup *cg, const cg_layout *l, bool freeze, ward_err *err);
+    int (*is_frozen)(const ward_cgroup *cg, const cg_layout *l, bool *frozen, ward_err *err);
+    /* A directory whose cgroup.procs lists every process of the container. */
+    int (*procs_dir)(const ward_cgroup *cg, const cg_layout *l, char dir[PATH_MAX], ward_err *err);
+    int (*stats)(const ward_cgroup *cg, const cg_layout *l, char **json, ward_err *err);
+    int (*destroy)(const ward_cgroup *cg, const cg_layout *l, ward_err *err);
+    /* cgroup.kill in procs_dir; returns 1 when the kernel has none. NULL: signal each process. */
+    int (*kill)(const char *dir, ward_err *err);
+    bool clone_into; /* procs_dir is the container's one directory: a child can be born in it
+                        (clone3's CLONE_INTO_CGROUP) */
+} cg_backend;
+
+extern const cg_backend cg_backend_v1, cg_backend_hybrid, cg_backend_v2;
+
+/* v1.c and v1_resources.c (the hybrid backend is v1's with a unified half) */
+/* Make the leaves in the hierarchies the container uses (no limits written yet). */
+int cg_v1_make(const ward_cgroup *cg, const cg_layout *l, const spec_resources *r, ward_err *err);
 int cg_v1_update(const ward_cgroup *cg, const cg_layout *l, const spec_resources *r, bool creating,
                  ward_err *err);
 int cg_v1_enter(const ward_cgroup *cg, const cg_layout *l, pid_t pid, ward_err *err);
 int cg_v1_freeze(const ward_cgroup *cg, const cg_layout *l, bool freeze, ward_err *err);
 int cg_v1_is_frozen(const ward_cgroup *cg, const cg_layout *l, bool *frozen, ward_err *err);
+int cg_v1_procs_dir(const ward_cgroup *cg, const cg_layout *l, char dir[PATH_MAX], ward_err *err);
+int cg_v1_destroy(const ward_cgroup *cg, const cg_layout *l, ward_err *err);
 /* The leaf in a controller's hierarchy; when not creating, a missing one is made and joined. */
 int cg_v1_dir(const ward_cgroup *cg, const cg_layout *l, unsigned controller, bool creating,
               char dir[PATH_MAX], ward_err *err);
-int cg_v1_procs_dir(const ward_cgroup *cg, const cg_layout *l, char dir[PATH_MAX], ward_err *err);
-int cg_v1_destroy(const ward_cgroup *cg, const cg_layout *l, ward_err *err);
 int cg_v1_devices(const char *dir, const cg_dev_rule *rules, size_t n, ward_err *err);
 
+/* v2.c: the container's directory in the unified hierarchy, mounted at l->unified. */
+int cg_v2_dir(const ward_cgroup *cg, const cg_layout *l, char dir[PATH_MAX], ward_err *err);
+int cg_v2_enter(const ward_cgroup *cg, const cg_layout *l, pid_t pid, ward_err *err);
 /*
  * cg_v2_* flags: the unified half of hybrid; creating; a device filter failure is tolerable (v1
  * devices enforces); hugetlb is left to a v1 hierarchy.
@@ -167,11 +197,13 @@ int cg_v2_update(const ward_cgroup *cg, const char *root, const spec_resources *
                  ward_err *err);
 int cg_v2_freeze(const char *dir, bool freeze, ward_err *err);
 int cg_v2_is_frozen(const char *dir, bool *frozen, ward_err *err);
-/* cgroup.kill; returns 1 when the kernel has none (older than 5.14). */
-int cg_v2_kill(const char *dir, ward_err *err);
 /* Enable what r needs in cgroup.subtree_control from root down to the leaf's parent. */
 int cg_v2_enable_controllers(const char *root, const char *path, const spec_resources *r, int flags,
                              ward_err *err);
+
+/* hugetlb.c: hugetlb.<size>.<suffix> (and its .rsvd. twin where the kernel has it) for each
+ * limit; the suffix is "limit_in_bytes" on v1, "max" on v2. */
+int cg_write_hugetlb(const char *dir, const spec_resources *r, const char *suffix, ward_err *err);
 
 /* ---- stats.c ---- */
 int cg_stats_v1(const ward_cgroup *cg, const cg_layout *l, char **json, ward_err *err);

@@ -151,7 +151,7 @@ int cg_v1_dir(const ward_cgroup *cg, const cg_layout *l, unsigned controller, bo
     return ensure_dir(cg, l, h, creating, dir, err);
 }
 
-int cg_v1_create(const ward_cgroup *cg, const cg_layout *l, const spec_resources *r, ward_err *err)
+int cg_v1_make(const ward_cgroup *cg, const cg_layout *l, const spec_resources *r, ward_err *err)
 {
     unsigned used = v1_used(r);
     unsigned mask = CG_V1_ALWAYS | CG_NAME_SYSTEMD | used;
@@ -267,6 +267,31 @@ int cg_v1_destroy(const ward_cgroup *cg, const cg_layout *l, ward_err *err)
     }
     return rc;
 }
+
+static int v1_create(const ward_cgroup *cg, const cg_layout *l, const spec_resources *r,
+                     ward_err *err)
+{
+    if (cg_v1_make(cg, l, r, err) < 0)
+        return -1;
+    return cg_v1_update(cg, l, r, true, err);
+}
+
+static int v1_update(const ward_cgroup *cg, const cg_layout *l, const spec_resources *r,
+                     ward_err *err)
+{
+    return cg_v1_update(cg, l, r, false, err);
+}
+
+const cg_backend cg_backend_v1 = {
+    .create = v1_create,
+    .update = v1_update,
+    .enter = cg_v1_enter,
+    .freeze = cg_v1_freeze,
+    .is_frozen = cg_v1_is_frozen,
+    .procs_dir = cg_v1_procs_dir,
+    .stats = cg_stats_v1,
+    .destroy = cg_v1_destroy,
+};
 
 /* v1 devices: exactly the rules in order ("a" to devices.deny first). */
 int cg_v1_devices(const char *dir, const cg_dev_rule *rules, size_t n, ward_err *err)

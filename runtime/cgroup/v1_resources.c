@@ -225,28 +225,6 @@ static int v1_blkio(const char *dir, const spec_block_io *b, ward_err *err)
                : 0;
 }
 
-static int v1_hugetlb(const char *dir, const spec_resources *r, ward_err *err)
-{
-    char file[96];
-    for (size_t i = 0; i < r->n_hugepage_limits; i++) {
-        const spec_hugepage_limit *h = &r->hugepage_limits[i];
-        if (cg_check_page_size(h->page_size, err) < 0)
-            return -1;
-        snprintf(file, sizeof(file), "hugetlb.%s.limit_in_bytes", h->page_size);
-        if (!cg_file_exists(dir, file))
-            return ward_fail(err, FIELD("hugepageLimits") ": page size %s is not supported here",
-                             h->page_size);
-        if (cg_writef(dir, file, err, "%llu", (unsigned long long)h->limit) < 0)
-            return ward_err_prefix(err, FIELD("hugepageLimits[%zu]"), i);
-        /* Reservations are limited alike where the kernel has them (as runc does). */
-        snprintf(file, sizeof(file), "hugetlb.%s.rsvd.limit_in_bytes", h->page_size);
-        if (cg_file_exists(dir, file) &&
-            cg_writef(dir, file, err, "%llu", (unsigned long long)h->limit) < 0)
-            return ward_err_prefix(err, FIELD("hugepageLimits[%zu]"), i);
-    }
-    return 0;
-}
-
 static int v1_net_prio(const char *dir, const spec_resources *r, ward_err *err)
 {
     for (size_t i = 0; i < r->n_net_priorities; i++) {
@@ -326,7 +304,8 @@ int cg_v1_update(const ward_cgroup *cg, const cg_layout *l, const spec_resources
         return -1;
     /* hybrid without a v1 hugetlb: v2.c writes it in the unified hierarchy */
     if (r->n_hugepage_limits && (l->mode != CGROUP_MODE_HYBRID || cg_layout_find(l, CG_HUGETLB)) &&
-        (cg_v1_dir(cg, l, CG_HUGETLB, creating, dir, err) < 0 || v1_hugetlb(dir, r, err) < 0))
+        (cg_v1_dir(cg, l, CG_HUGETLB, creating, dir, err) < 0 ||
+         cg_write_hugetlb(dir, r, "limit_in_bytes", err) < 0))
         return -1;
     if (r->has_net_class_id &&
         (cg_v1_dir(cg, l, CG_NET_CLS, creating, dir, err) < 0 ||

@@ -167,9 +167,71 @@ int cg_v2_is_frozen(const char *dir, bool *frozen, ward_err *err)
     return 0;
 }
 
-int cg_v2_kill(const char *dir, ward_err *err)
+static int v2_kill(const char *dir, ward_err *err)
 {
     if (!cg_file_exists(dir, "cgroup.kill"))
         return 1;
     return cg_write(dir, "cgroup.kill", "1", err);
 }
+
+int cg_v2_dir(const ward_cgroup *cg, const cg_layout *l, char dir[PATH_MAX], ward_err *err)
+{
+    return cg_join(dir, l->unified, cg->path, err);
+}
+
+static int v2_create(const ward_cgroup *cg, const cg_layout *l, const spec_resources *r,
+                     ward_err *err)
+{
+    return cg_v2_create(cg, l->unified, r, 0, err);
+}
+
+static int v2_update(const ward_cgroup *cg, const cg_layout *l, const spec_resources *r,
+                     ward_err *err)
+{
+    return cg_v2_update(cg, l->unified, r, 0, err);
+}
+
+int cg_v2_enter(const ward_cgroup *cg, const cg_layout *l, pid_t pid, ward_err *err)
+{
+    char dir[PATH_MAX];
+    if (cg_v2_dir(cg, l, dir, err) < 0)
+        return -1;
+    return cg_writef(dir, "cgroup.procs", err, "%d", (int)pid);
+}
+
+static int v2_freeze(const ward_cgroup *cg, const cg_layout *l, bool freeze, ward_err *err)
+{
+    char dir[PATH_MAX];
+    return cg_v2_dir(cg, l, dir, err) < 0 ? -1 : cg_v2_freeze(dir, freeze, err);
+}
+
+static int v2_is_frozen(const ward_cgroup *cg, const cg_layout *l, bool *frozen, ward_err *err)
+{
+    char dir[PATH_MAX];
+    return cg_v2_dir(cg, l, dir, err) < 0 ? -1 : cg_v2_is_frozen(dir, frozen, err);
+}
+
+static int v2_stats(const ward_cgroup *cg, const cg_layout *l, char **json, ward_err *err)
+{
+    char dir[PATH_MAX];
+    return cg_v2_dir(cg, l, dir, err) < 0 ? -1 : cg_stats_v2(dir, json, err);
+}
+
+static int v2_destroy(const ward_cgroup *cg, const cg_layout *l, ward_err *err)
+{
+    char dir[PATH_MAX];
+    return cg_v2_dir(cg, l, dir, err) < 0 ? -1 : cg_rmdir(dir, err);
+}
+
+const cg_backend cg_backend_v2 = {
+    .create = v2_create,
+    .update = v2_update,
+    .enter = cg_v2_enter,
+    .freeze = v2_freeze,
+    .is_frozen = v2_is_frozen,
+    .procs_dir = cg_v2_dir,
+    .stats = v2_stats,
+    .destroy = v2_destroy,
+    .kill = v2_kill,
+    .clone_into = true,
+};

@@ -142,27 +142,6 @@ static int v2_io(const char *dir, const spec_block_io *b, ward_err *err)
     return 0;
 }
 
-static int v2_hugetlb(const char *dir, const spec_resources *r, ward_err *err)
-{
-    char file[96];
-    for (size_t i = 0; i < r->n_hugepage_limits; i++) {
-        const spec_hugepage_limit *h = &r->hugepage_limits[i];
-        if (cg_check_page_size(h->page_size, err) < 0)
-            return -1;
-        snprintf(file, sizeof(file), "hugetlb.%s.max", h->page_size);
-        if (!cg_file_exists(dir, file))
-            return ward_fail(err, FIELD("hugepageLimits") ": page size %s is not supported here",
-                             h->page_size);
-        if (cg_writef(dir, file, err, "%llu", (unsigned long long)h->limit) < 0)
-            return ward_err_prefix(err, FIELD("hugepageLimits[%zu]"), i);
-        snprintf(file, sizeof(file), "hugetlb.%s.rsvd.max", h->page_size);
-        if (cg_file_exists(dir, file) &&
-            cg_writef(dir, file, err, "%llu", (unsigned long long)h->limit) < 0)
-            return ward_err_prefix(err, FIELD("hugepageLimits[%zu]"), i);
-    }
-    return 0;
-}
-
 static int v2_unified(const char *dir, const spec_kv_list *u, ward_err *err)
 {
     char path[PATH_MAX];
@@ -224,7 +203,7 @@ int cg_v2_update(const ward_cgroup *cg, const char *root, const spec_resources *
                                                    "cgroup v2");
     }
     if (r != NULL && r->n_hugepage_limits && !(flags & CG2_SKIP_HUGETLB) &&
-        v2_hugetlb(dir, r, err) < 0)
+        cg_write_hugetlb(dir, r, "max", err) < 0)
         return -1;
     if (r != NULL && v2_unified(dir, &r->unified, err) < 0)
         return -1;
