@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include "runtime/process_setup.h"
+#include "runtime/caps.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "runtime/confine.h"
+#include "runtime/caps.h"
 #include "runtime/process_setup.h"
 #include "runtime/sync.h"
 #include "spec/base/cleanup.h"

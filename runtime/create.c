@@ -10,6 +10,7 @@
 #include "runtime/container.h"
 #include "runtime/init.h"
 #include "runtime/log.h"
+#include "runtime/pid.h"
 #include "runtime/process_setup.h"
 #include "runtime/spawn.h"
 #include "runtime/state_store.h"

@@ -7,6 +7,7 @@
  */
 
 #include "runtime/internal.h"
+#include "runtime/pid.h"
 #include "runtime/process_setup.h"
 #include "runtime/spawn.h"
 #include "runtime/state_store.h"

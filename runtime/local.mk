@@ -5,7 +5,7 @@
 noinst_LIBRARIES += libwardrt.a
 libwardrt_a_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS) $(CAP_CFLAGS) $(YAJL_CFLAGS)
 libwardrt_a_SOURCES = \
-	runtime/caps.c \
+	runtime/caps.c runtime/caps.h \
 	runtime/confine.c runtime/confine.h \
 	runtime/console.c runtime/console.h \
 	runtime/container.h \
@@ -17,6 +17,7 @@ libwardrt_a_SOURCES = \
 	runtime/log.c runtime/log.h \
 	runtime/namespaces.c runtime/namespaces.h \
 	runtime/ops.c runtime/ops_cgroup.c \
+	runtime/pid.c runtime/pid.h \
 	runtime/process_setup.c runtime/process_setup.h \
 	runtime/resources_merge.c runtime/resources_merge.h \
 	runtime/signals.c runtime/signals.h \

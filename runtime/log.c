@@ -129,11 +129,6 @@ void ward_log_debug(const char *fmt, ...)
         fprintf(stderr, "ward: debug: %s\n", msg);
 }
 
-bool ward_log_debug_enabled(void)
-{
-    return log_debug;
-}
-
 int ward_log_fail(const ward_err *err)
 {
     ward_log_error("%s", err->msg);

@@ -18,7 +18,6 @@ int ward_log_init(const char *path, ward_log_format fmt, bool debug, ward_err *e
 void ward_log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ward_log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ward_log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-bool ward_log_debug_enabled(void);
 
 /* Print err (with "ward: " on stderr, JSON in the log) and return exit status 1. */
 int ward_log_fail(const ward_err *err);

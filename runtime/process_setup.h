@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The init's last per-process steps: limits, identity, capabilities, fds, and the executable. */
+/* The per-process steps of the init and of exec: limits, identity, fds, and the executable. */
 #ifndef WARD_RUNTIME_PROCESS_SETUP_H
 #define WARD_RUNTIME_PROCESS_SETUP_H
 
@@ -11,12 +11,8 @@
 int proc_apply_rlimits(const spec_process *p, ward_err *err);
 int proc_apply_oom_score_adj(const spec_process *p, ward_err *err);
 
-/* Drop every capability not in process.capabilities.bounding from the bounding set. */
-int caps_drop_bounding(const spec_capabilities *c, ward_err *err);
 /* setgroups, setresgid, setresuid keeping capabilities across the uid change. */
 int proc_set_user(const spec_process *p, ward_err *err);
-/* Set effective, permitted, inheritable, then raise ambient. */
-int caps_apply(const spec_capabilities *c, ward_err *err);
 
 /* Find args[0] in the container's PATH (from process.env), as execvpe would, without executing. */
 int proc_find_executable(const spec_process *p, char out[PATH_MAX], ward_err *err);

@@ -35,17 +35,11 @@ int state_write_file(int dirfd, const char *name, const char *data, size_t len, 
 /* Remove the state dir and the files ward puts in it. */
 int state_dir_remove(const char *root, const char *id, ward_err *err);
 
-/* starttime of a process (field 22 of /proc/PID/stat), 0 when gone; *zombie set for state Z/X. */
-uint64_t proc_start_time(pid_t pid, bool *zombie);
-
 /* Whether the init recorded in s still runs (same pid and start time, not a zombie). */
 bool state_init_alive(const spec_state *s);
 
 /* Refresh s->status from the live system: stopped when the init is gone, paused when frozen. */
 void state_refresh_status(spec_state *s);
-
-/* Write a pid file atomically (path given on the command line, relative to cwd). */
-int write_pid_file(const char *path, pid_t pid, ward_err *err);
 
 /* The config the container was created from, saved in its state dir (parsed, not re-validated:
  * it was validated at create and only ward writes it). */

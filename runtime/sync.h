@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The create-time conversation between ward and the container's init over a SOCK_SEQPACKET
- * socketpair: one message a packet, an optional fd attached with SCM_RIGHTS.
+ * The setup conversation between ward and a child it spawned (runtime/spawn.c: the container's
+ * init, or an exec'd process) over a SOCK_SEQPACKET socketpair: one message a packet, an optional
+ * fd attached with SCM_RIGHTS. The exec'd process sends no runtime-hooks request and no detach.
  */
 #ifndef WARD_RUNTIME_SYNC_H
 #define WARD_RUNTIME_SYNC_H
@@ -12,13 +13,13 @@
 #include "spec/base/error.h"
 
 typedef enum sync_type {
-    SYNC_GO = 1,         /* ward -> init: ids mapped, cgroup joined; data: OCI state JSON */
+    SYNC_GO = 1,         /* ward -> child: ids mapped, cgroup joined; data: the init's OCI state */
     SYNC_RUNTIME_HOOKS,  /* init -> ward: namespaces exist, run createRuntime/prestart */
     SYNC_HOOKS_DONE,     /* ward -> init */
-    SYNC_CONSOLE,        /* init -> ward: pty master attached */
-    SYNC_SECCOMP_NOTIFY, /* init -> ward: seccomp listener fd attached */
-    SYNC_READY,          /* init -> ward: all set up; data: protections JSON */
-    SYNC_CREATED,        /* ward -> init: state written, stop dying with ward */
+    SYNC_CONSOLE,        /* child -> ward: pty master attached */
+    SYNC_SECCOMP_NOTIFY, /* child -> ward: seccomp listener fd attached */
+    SYNC_READY,          /* child -> ward: all set up; data: protections JSON (exec: Landlock's) */
+    SYNC_CREATED,        /* ward -> child: state (or pid file) written, stop dying with ward */
     SYNC_DETACHED,       /* init -> ward: death signal cleared, ward may exit */
     SYNC_ERROR,          /* either way: data is the error message, errnum is set */
     SYNC_EXEC_FAILED,    /* exec'd process -> ward: its executable cannot run (127/126) */

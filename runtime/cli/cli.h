@@ -29,7 +29,8 @@ int cli_wait_exit_status(pid_t pid);
 
 /* Print "ward: <cmd>: <msg>" usage errors; returns exit status 1. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Exactly n positional arguments left after options, or a usage error. */
+/* Between min and max positional arguments left after options (argv[optind_..argc-1]): 0, else a
+ * usage error (returns 1). */
 int cli_want_args(const char *cmd, int argc, int optind_, int min, int max);
 
 #endif

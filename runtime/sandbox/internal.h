@@ -151,6 +151,13 @@ int landlock_net_from_spec(const spec_config *cfg, landlock_ports *bind, landloc
 int landlock_report(int abi, uint64_t fs, uint64_t net, uint64_t scoped, size_t rules, bool special,
                     bool log_new_exec, const landlock_ports *bind, const landlock_ports *connect,
                     char **out, ward_err *err);
+/*
+ * sandbox_landlock_apply() for a process that has not pivoted: every path of the spec (root "/",
+ * mount destinations, devices) is resolved beneath root (RESOLVE_IN_ROOT). The public function
+ * is this with root "/"; the unit tests confine a process in place with it.
+ */
+int landlock_apply_beneath(const spec_config *cfg, const ward_hostconf *hc, const char *root,
+                           char **report_json, ward_err *err);
 int landlock_report_disabled(int abi, const char *reason, char **out, ward_err *err);
 
 /* Debug lines (unknown syscalls, cache misses); see sandbox_set_debug(). */

@@ -238,8 +238,8 @@ static int enforce(ll_state *s, const spec_config *cfg, const char *root, ward_e
     return 0;
 }
 
-int sandbox_landlock_apply_beneath(const spec_config *cfg, const ward_hostconf *hc,
-                                   const char *root, char **report_json, ward_err *err)
+int landlock_apply_beneath(const spec_config *cfg, const ward_hostconf *hc, const char *root,
+                           char **report_json, ward_err *err)
 {
     ll_state s = {.ruleset_fd = -1, .root_fd = -1};
     int r = -1;
@@ -271,5 +271,5 @@ out:
 int sandbox_landlock_apply(const spec_config *cfg, const ward_hostconf *hc, char **report_json,
                            ward_err *err)
 {
-    return sandbox_landlock_apply_beneath(cfg, hc, "/", report_json, err);
+    return landlock_apply_beneath(cfg, hc, "/", report_json, err);
 }

@@ -59,14 +59,6 @@ int sandbox_seccomp_send_listener(const spec_config *cfg, const char *oci_state_
 int sandbox_landlock_apply(const spec_config *cfg, const ward_hostconf *hc, char **report_json,
                            ward_err *err);
 
-/*
- * sandbox_landlock_apply() for a process that has not pivoted: every path of the spec (root "/",
- * mount destinations, devices) is resolved beneath root (RESOLVE_IN_ROOT). The public function
- * is this with root "/". Used by tests and by anything that confines a process in place.
- */
-int sandbox_landlock_apply_beneath(const spec_config *cfg, const ward_hostconf *hc,
-                                   const char *root, char **report_json, ward_err *err);
-
 /* The kernel's Landlock ABI version, 0 when Landlock is unavailable or disabled. */
 int sandbox_landlock_abi(void);
 

@@ -37,7 +37,7 @@ static int ll_child(void *a)
     ward_err err = {0};
     if (r->new_netns && unshare(CLONE_NEWNET) < 0)
         return 203;
-    if (r->landlock && sandbox_landlock_apply_beneath(r->cfg, r->hc, rootfs, &report, &err) < 0) {
+    if (r->landlock && landlock_apply_beneath(r->cfg, r->hc, rootfs, &report, &err) < 0) {
         fprintf(stderr, "# landlock: %s\n", err.msg);
         return CHILD_SETUP_FAILED;
     }
@@ -238,7 +238,7 @@ static void test_net(spec_config *cfg, int abi)
            "without the annotations TCP is not restricted");
     cfg->annotations.items = bad;
     cfg->annotations.len = 1;
-    tap_ok(sandbox_landlock_apply_beneath(cfg, NULL, rootfs, &report, &err) < 0 &&
+    tap_ok(landlock_apply_beneath(cfg, NULL, rootfs, &report, &err) < 0 &&
                strstr(err.msg, "\"0\" is not a TCP port"),
            "a bad port is an error before anything is enforced: %s", err.msg);
     cfg->annotations.len = 0;
@@ -280,7 +280,7 @@ static void report_of(const spec_config *cfg, char *buf, size_t len)
         char *report = NULL;
         ward_err err = {0};
         prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-        if (sandbox_landlock_apply_beneath(cfg, NULL, rootfs, &report, &err) < 0)
+        if (landlock_apply_beneath(cfg, NULL, rootfs, &report, &err) < 0)
             report = err.msg;
         if (write(pfd[1], report, strlen(report)) < 0)
             _exit(1);
@@ -331,7 +331,7 @@ static void test_report(const spec_config *cfg, int abi)
            "landlock = off in the host config: nothing enforced");
     char *rep = NULL;
     ward_err err = {0};
-    int r = sandbox_landlock_apply_beneath(cfg, &off, rootfs, &rep, &err);
+    int r = landlock_apply_beneath(cfg, &off, rootfs, &rep, &err);
     printf("# report when off: %s\n", rep ? rep : err.msg);
     tap_ok(r == 0 && rep && strstr(rep, "\"enabled\":false") && strstr(rep, "landlock = off"),
            "... and the report says so");
