@@ -7,7 +7,10 @@
 
 #include "spec/config.h"
 
-/* What the config asks of namespaces, resolved once by ward before the init is cloned. */
+/*
+ * What the config asks of namespaces, resolved once by ward before the init is cloned (exec's
+ * plan holds only the init's pid namespace, which ward enters for the clone).
+ */
 typedef struct ns_plan {
     int clone_flags;            /* CLONE_NEW* to create with clone3 */
     int join_fd[SPEC_NS_COUNT]; /* fds of namespaces to join by path, -1 otherwise */

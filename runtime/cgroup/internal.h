@@ -201,9 +201,14 @@ int cg_v2_is_frozen(const char *dir, bool *frozen, ward_err *err);
 int cg_v2_enable_controllers(const char *root, const char *path, const spec_resources *r, int flags,
                              ward_err *err);
 
-/* hugetlb.c: hugetlb.<size>.<suffix> (and its .rsvd. twin where the kernel has it) for each
- * limit; the suffix is "limit_in_bytes" on v1, "max" on v2. */
+/* ---- limits.c: what v1 and v2 write alike under other file names ---- */
+/* hugetlb.<size>.<suffix> (and its .rsvd. twin where the kernel has it) for each limit; the
+ * suffix is "limit_in_bytes" on v1, "max" on v2. */
 int cg_write_hugetlb(const char *dir, const spec_resources *r, const char *suffix, ward_err *err);
+/* memory.checkBeforeUpdate: refuse a limit below the usage in usage_file (v1
+ * memory.usage_in_bytes, v2 memory.current). */
+int cg_check_memory_usage(const char *dir, const char *usage_file, const spec_memory *m,
+                          ward_err *err);
 
 /* ---- stats.c ---- */
 int cg_stats_v1(const ward_cgroup *cg, const cg_layout *l, char **json, ward_err *err);

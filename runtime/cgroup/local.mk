@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: Apache-2.0
 # cgroups: the backend choice (cgroup.c), the host's layout, file helpers, the v1, hybrid and v2
-# backends (a table of operations each), hugetlb limits, device rules (v1 lines and the eBPF
-# filter), stats.
+# backends (a table of operations each), what v1 and v2 write alike, device rules (v1 lines and
+# the eBPF filter), stats.
 libwardrt_a_SOURCES += \
 	runtime/cgroup/cgroup.c runtime/cgroup/cgroup.h runtime/cgroup/internal.h \
 	runtime/cgroup/layout.c runtime/cgroup/fs.c \
-	runtime/cgroup/hybrid.c runtime/cgroup/hugetlb.c \
+	runtime/cgroup/hybrid.c runtime/cgroup/limits.c \
 	runtime/cgroup/v1.c runtime/cgroup/v1_resources.c \
 	runtime/cgroup/v2.c runtime/cgroup/v2_resources.c runtime/cgroup/v2_convert.c \
 	runtime/cgroup/devices.c runtime/cgroup/devices_bpf.c \

@@ -66,15 +66,8 @@ static int v1_memory(const char *dir, const spec_memory *m, bool creating, ward_
     bool has_limit = m->has_limit && m->limit != 0;
     if (has_limit && m->limit < -1)
         return ward_fail(err, FIELD("memory.limit") ": invalid value %lld", (long long)m->limit);
-    if (!creating && has_limit && m->limit > 0 && m->has_check_before_update &&
-        m->check_before_update) {
-        uint64_t usage;
-        if (cg_read_u64(dir, "memory.usage_in_bytes", &usage, err) < 0)
-            return -1;
-        if ((uint64_t)m->limit < usage)
-            return ward_fail(err, FIELD("memory.limit") ": %lld is below the current usage %llu",
-                             (long long)m->limit, (unsigned long long)usage);
-    }
+    if (!creating && cg_check_memory_usage(dir, "memory.usage_in_bytes", m, err) < 0)
+        return -1;
     if (memory_and_swap(dir, m, has_limit, err) < 0)
         return -1;
     if (m->has_reservation && m->reservation != 0 &&

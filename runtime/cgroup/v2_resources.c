@@ -41,15 +41,8 @@ static int v2_memory(const char *dir, const spec_memory *m, bool creating, ward_
                                                        "this host (no memory.swap.max)");
         rc = 1; /* "unlimited swap" where there is no swap control at all: nothing to do */
     }
-    if (!creating && has_limit && m->limit > 0 && m->has_check_before_update &&
-        m->check_before_update) {
-        uint64_t usage;
-        if (cg_read_u64(dir, "memory.current", &usage, err) < 0)
-            return -1;
-        if ((uint64_t)m->limit < usage)
-            return ward_fail(err, FIELD("memory.limit") ": %lld is below the current usage %llu",
-                             (long long)m->limit, (unsigned long long)usage);
-    }
+    if (!creating && cg_check_memory_usage(dir, "memory.current", m, err) < 0)
+        return -1;
     /* Unlike v1, memory.max and memory.swap.max are independent: any order works. */
     if (rc == 0 &&
         write_limit(dir, "memory.swap.max", swap_max ? -1 : swap, FIELD("memory.swap"), err) < 0)

@@ -66,6 +66,22 @@ def test_update_flags(ward, ctr):
     assert saved["pids"]["limit"] == 64
 
 
+def test_update_check_before_update_refuses_a_limit_below_usage(ward, ctr):
+    cid = ctr[0]
+    before = cg_read(ward, cid, "memory", "memory.limit_in_bytes")
+    assert int(cg_read(ward, cid, "memory", "memory.usage_in_bytes")) > 4096
+    low = {"memory": {"limit": 4096, "checkBeforeUpdate": True}}
+    r = ward.run("update", "--resources", "-", cid, input=json.dumps(low))
+    assert r.returncode != 0
+    assert "memory.limit: 4096 is below the current usage" in r.stderr, r.stderr
+    assert cg_read(ward, cid, "memory", "memory.limit_in_bytes") == before
+    # control: a limit above the usage passes the same check
+    ok = {"memory": {"limit": 256 << 20, "checkBeforeUpdate": True}}
+    r = ward.run("update", "--resources", "-", cid, input=json.dumps(ok))
+    assert r.returncode == 0, r.stderr
+    assert cg_read(ward, cid, "memory", "memory.limit_in_bytes") == str(256 << 20)
+
+
 @pytest.mark.parametrize("text,value", [("1048576", 1048576), ("512k", 512 << 10),
                                         ("64MiB", 64 << 20), ("1.5g", 3 << 29),
                                         ("200mb", 200 << 20)])

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* linux.resources.hugepageLimits: v1 and v2 name the same files with another suffix. */
+/*
+ * What cgroup v1 and v2 do alike under other file names: hugetlb limits (another suffix) and the
+ * memory check before an update (another usage file).
+ */
 
 #include "runtime/cgroup/internal.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 #define FIELD(f) "linux.resources." f
@@ -26,5 +30,19 @@ int cg_write_hugetlb(const char *dir, const spec_resources *r, const char *suffi
             cg_writef(dir, file, err, "%llu", (unsigned long long)h->limit) < 0)
             return ward_err_prefix(err, FIELD("hugepageLimits[%zu]"), i);
     }
+    return 0;
+}
+
+int cg_check_memory_usage(const char *dir, const char *usage_file, const spec_memory *m,
+                          ward_err *err)
+{
+    uint64_t usage;
+    if (!m->has_limit || m->limit <= 0 || !m->has_check_before_update || !m->check_before_update)
+        return 0;
+    if (cg_read_u64(dir, usage_file, &usage, err) < 0)
+        return -1;
+    if ((uint64_t)m->limit < usage)
+        return ward_fail(err, FIELD("memory.limit") ": %lld is below the current usage %llu",
+                         (long long)m->limit, (unsigned long long)usage);
     return 0;
 }
