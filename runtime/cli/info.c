@@ -2,6 +2,7 @@
 /* spec, features, and attest (which runs the ward-attest helper: ward never links tss2). */
 
 #include "runtime/cli/cli.h"
+#include "ward_paths.h"
 #include "runtime/log.h"
 #include "runtime/sandbox/sandbox.h"
 #include "spec/base/cleanup.h"

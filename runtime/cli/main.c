@@ -53,7 +53,8 @@ static void print_help(void)
            "  --log-format FMT      text or json\n"
            "  --config FILE         host configuration (default %s)\n"
            "  --debug               debug messages\n"
-           "  --systemd-cgroup      use systemd to manage cgroups\n"
+           "  --systemd-cgroup      systemd cgroup manager: not supported yet (create and run\n"
+           "                        refuse it; other commands ignore it)\n"
            "  --version, --help\n\nCommands:\n",
            WARD_DEFAULT_ROOT, WARD_DEFAULT_HOSTCONF);
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -148,7 +149,14 @@ static int setup_log(ward_ctx *ctx, const global_opts *g)
     return 0;
 }
 
-static int setup_globals(ward_ctx *ctx, const global_opts *g)
+/* Only create and run place a new container's cgroup; later commands take the manager from its
+ * state, so --systemd-cgroup (which podman passes to every call) is harmless for them. */
+static bool places_cgroup(const char *cmd)
+{
+    return strcmp(cmd, "create") == 0 || strcmp(cmd, "run") == 0;
+}
+
+static int setup_globals(ward_ctx *ctx, const global_opts *g, const char *cmd)
 {
     ward_err err = {0};
     struct stat st;
@@ -157,14 +165,14 @@ static int setup_globals(ward_ctx *ctx, const global_opts *g)
         return cli_usage_error("--cgroup-manager", "must be cgroupfs or systemd");
     if (g->cgroup_manager && strcmp(g->cgroup_manager, "systemd") == 0)
         ctx->systemd_cgroup = true;
-    if (ctx->systemd_cgroup && stat("/run/systemd/system", &st) < 0) {
+    if (ctx->systemd_cgroup && places_cgroup(cmd) && stat("/run/systemd/system", &st) < 0) {
         ward_fail(&err, "--systemd-cgroup: systemd is not running on this host (no "
                         "/run/systemd/system); use the default cgroupfs manager");
         return ward_log_fail(&err);
     }
-    if (ctx->systemd_cgroup) {
-        ward_fail(&err, "--systemd-cgroup: the systemd cgroup manager is not supported by this "
-                        "ward build; use cgroupfs");
+    if (ctx->systemd_cgroup && places_cgroup(cmd)) {
+        ward_fail(&err, "--systemd-cgroup: the systemd cgroup manager is not supported yet; "
+                        "use cgroupfs (the default)");
         return ward_log_fail(&err);
     }
     ward_hostconf_init(&ctx->hc);
@@ -193,7 +201,7 @@ int main(int argc, char **argv)
         if (strcmp(name, commands[i].name) != 0)
             continue;
         /* attest parses its own host config in the helper */
-        if (strcmp(name, "attest") && strcmp(name, "spec") && setup_globals(&ctx, &g) != 0)
+        if (strcmp(name, "attest") && strcmp(name, "spec") && setup_globals(&ctx, &g, name) != 0)
             return 1;
         optind = 1;
         rc = commands[i].fn(&ctx, sub_argc, sub_argv);
