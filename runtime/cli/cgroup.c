@@ -59,10 +59,11 @@ int cmd_ps(ward_ctx *ctx, int argc, char **argv)
     bool json = false;
     int c;
     while ((c = getopt_long(argc, argv, "+f:", opts, NULL)) != -1) {
-        if (c == 'f' && (strcmp(optarg, "json") == 0 || strcmp(optarg, "table") == 0))
-            json = strcmp(optarg, "json") == 0;
-        else
+        if (c != 'f')
+            return cli_bad_option("ps", argv);
+        if (strcmp(optarg, "json") && strcmp(optarg, "table"))
             return cli_usage_error("ps", "--format must be table or json");
+        json = strcmp(optarg, "json") == 0;
     }
     if (cli_want_args("ps", argc, optind, 1, 1) != 0)
         return 1;
@@ -128,7 +129,9 @@ int cmd_events(ward_ctx *ctx, int argc, char **argv)
     while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
         if (c == 's')
             once = true;
-        else if (c != 'i' || parse_interval(optarg, &interval_ms) < 0)
+        else if (c != 'i')
+            return cli_bad_option("events", argv);
+        else if (parse_interval(optarg, &interval_ms) < 0)
             return cli_usage_error("events", "--interval: must be a duration such as 5s or "
                                              "500ms (at least 10ms)");
     }

@@ -36,7 +36,7 @@ int cmd_spec(ward_ctx *ctx, int argc, char **argv)
         else if (c == 'b')
             bundle = optarg;
         else
-            return 1;
+            return cli_bad_option("spec", argv);
     }
     if (cli_want_args("spec", argc, optind, 0, 0) != 0)
         return 1;

@@ -73,7 +73,7 @@ static int parse_create_opts(const char *cmd, int argc, char **argv, create_opts
             *detach = true;
             break;
         default:
-            return 1;
+            return cli_bad_option(cmd, argv);
         }
     }
     if (cli_want_args(cmd, argc, optind, 1, 1) != 0)

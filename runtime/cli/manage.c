@@ -64,7 +64,7 @@ int cmd_kill(ward_ctx *ctx, int argc, char **argv)
         else if (c == 's')
             signame = optarg;
         else
-            return 1;
+            return cli_bad_option("kill", argv);
     }
     if (cli_want_args("kill", argc, optind, 1, 2) != 0)
         return 1;
@@ -85,7 +85,7 @@ int cmd_delete(ward_ctx *ctx, int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "+f", opts, NULL)) != -1) {
         if (c != 'f')
-            return 1;
+            return cli_bad_option("delete", argv);
         force = true;
     }
     if (cli_want_args("delete", argc, optind, 1, 1) != 0)
@@ -138,10 +138,12 @@ int cmd_list(ward_ctx *ctx, int argc, char **argv)
     while ((c = getopt_long(argc, argv, "+f:q", opts, NULL)) != -1) {
         if (c == 'q')
             quiet = true;
-        else if (c == 'f' && (strcmp(optarg, "json") == 0 || strcmp(optarg, "table") == 0))
-            json = strcmp(optarg, "json") == 0;
-        else
+        else if (c != 'f')
+            return cli_bad_option("list", argv);
+        else if (strcmp(optarg, "json") && strcmp(optarg, "table"))
             return cli_usage_error("list", "--format must be table or json");
+        else
+            json = strcmp(optarg, "json") == 0;
     }
     if (cli_want_args("list", argc, optind, 0, 0) != 0)
         return 1;

@@ -89,7 +89,7 @@ int cmd_update(ward_ctx *ctx, int argc, char **argv)
         else if (c >= 256 && c < 256 + UF_COUNT)
             values[c - 256] = optarg;
         else
-            return 1;
+            return cli_bad_option("update", argv);
     }
     if (cli_want_args("update", argc, optind, 1, 1) != 0)
         return 1;

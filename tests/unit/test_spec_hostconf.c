@@ -29,16 +29,17 @@ int main(void)
     const char *msg;
 
     /* the README's example, pasted as it stands there */
-    msg = parse("seccomp.allow = keyctl            # baseline syscalls this host lets containers use\n"
-                "sandbox.no_new_privileges = optional   # default \"required\"\n"
-                "landlock = enforce                # or \"off\" (recorded in ward state)\n"
-                "landlock.allow_special_files = false   # mknod/mkfifo/socket creation\n"
-                "sandbox.kernel_interfaces = readonly   # or \"config\": /proc/sys & co.\n"
-                "                                       # config says (default: read-only)\n"
-                "tpm.tcti = swtpm:host=127.0.0.1,port=2321\n"
-                "tpm.pcr = 23\n"
-                "attest.event_log = /var/lib/ward/attest/events.log\n",
-                &hc);
+    msg = parse(
+        "seccomp.allow = keyctl            # baseline syscalls this host lets containers use\n"
+        "sandbox.no_new_privileges = optional   # default \"required\"\n"
+        "landlock = enforce                # or \"off\" (recorded in ward state)\n"
+        "landlock.allow_special_files = false   # mknod/mkfifo/socket creation\n"
+        "sandbox.kernel_interfaces = readonly   # or \"config\": /proc/sys & co.\n"
+        "                                       # config says (default: read-only)\n"
+        "tpm.tcti = swtpm:host=127.0.0.1,port=2321\n"
+        "tpm.pcr = 23\n"
+        "attest.event_log = /var/lib/ward/attest/events.log\n",
+        &hc);
     tap_ok(msg == NULL, "the README's example with trailing comments is accepted%s%s",
            msg ? ": " : "", msg ? msg : "");
     tap_ok(msg == NULL && ward_hostconf_seccomp_allows(&hc, "keyctl"), "  seccomp.allow read");
