@@ -21,6 +21,9 @@ typedef struct create_opts {
     const char *bundle;         /* default: cwd */
     const char *pid_file;       /* may be NULL */
     const char *console_socket; /* may be NULL */
+    /* With no console_socket, where a terminal's master fd goes instead (the caller proxies it,
+     * as `run` in the foreground does); NULL: a terminal needs a console socket. */
+    int *console_master;
     int preserve_fds;
     bool no_pivot;
 } create_opts;

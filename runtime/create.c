@@ -96,7 +96,7 @@ static int load_config(create_job *j, ward_err *err)
         return ward_fail(err, "config.json: process: required to create a container");
     if (spec_find_namespace(j->cfg, SPEC_NS_MOUNT) == NULL)
         return ward_fail(err, "config.json: linux.namespaces: ward requires a mount namespace");
-    if (j->cfg->process.terminal && j->o->console_socket == NULL)
+    if (j->cfg->process.terminal && j->o->console_socket == NULL && j->o->console_master == NULL)
         return ward_fail(err, "config.json: process.terminal is true: --console-socket is "
                               "required to receive the terminal");
     if (sysctl_validate(j->cfg, err) < 0)
@@ -284,6 +284,11 @@ static int converse(create_job *j, ward_err *err)
                 rc = sync_send(j->sock[0], SYNC_HOOKS_DONE, NULL, 0, -1, err);
             break;
         case SYNC_CONSOLE:
+            if (j->o->console_socket == NULL && j->o->console_master != NULL) {
+                *j->o->console_master = fd; /* the caller's now */
+                fd = -1;
+                break;
+            }
             rc = console_send_to_socket(j->o->console_socket, fd, err);
             break;
         case SYNC_SECCOMP_NOTIFY:

@@ -36,6 +36,10 @@ int cli_bad_option(const char *cmd, char **argv);
 
 /* Forward the usual termination and job signals to pid (run, exec without --detach). */
 void cli_forward_signals(pid_t pid);
+/* Give a container's terminal (master) the size of ward's own, before its process starts. */
+void cli_tty_size(int master);
+/* Proxy a container's terminal (master) to ward's stdin/stdout until pid ends; its exit status. */
+int cli_tty_proxy(int master, pid_t pid);
 /* Wait for pid and return its exit status as a shell reports it: code, or 128+signal. */
 int cli_wait_exit_status(pid_t pid);
 

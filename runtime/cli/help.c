@@ -3,7 +3,8 @@
  * Every command's help: usage, what it does, its options and one example. The same table tells
  * the dispatcher which options take a value, so that `--help` is found among a command's own
  * options and never among the arguments of the process it runs (`ward exec ID ls -h`).
- * The man pages (doc/, scdoc sources) say the same; tests/integration/test_help.py checks that they do.
+ * The man pages (doc/, scdoc sources) say the same; tests/integration/test_help.py checks that they
+ * do.
  */
 #include "runtime/cli/cli.h"
 
@@ -24,7 +25,10 @@ typedef struct command_help {
     const char *example;
 } command_help;
 
-#define HELP_OPT {"-h, --help", "print this help"}
+#define HELP_OPT                                                                                   \
+    {                                                                                              \
+        "-h, --help", "print this help"                                                            \
+    }
 
 #define CREATE_OPTS                                                                                \
     {"-b, --bundle DIR", "the bundle holding config.json (default: the current directory)"},       \
@@ -32,33 +36,41 @@ typedef struct command_help {
         {"--console-socket SOCK", "send the terminal's master fd to this unix socket"},            \
         {"--preserve-fds N", "pass N fds after stdio (3 .. 3+N-1) to the container"},              \
         {"--no-pivot", "enter the rootfs with MS_MOVE + chroot instead of pivot_root"},            \
-        {"--no-new-keyring", "accepted for runc compatibility (ward never makes a keyring)"}
+    {                                                                                              \
+        "--no-new-keyring", "accepted for runc compatibility (ward never makes a keyring)"         \
+    }
 
 static const command_help helps[] = {
-    {"create", "[OPTIONS] ID",
+    {"create",
+     "[OPTIONS] ID",
      "Create a container from a bundle: its init prepares everything and waits for `start`.",
      {CREATE_OPTS, HELP_OPT},
      "ward create --bundle /srv/bundles/job1 job1"},
     {"start", "ID", "Start the process of a created container.", {HELP_OPT}, "ward start job1"},
-    {"run", "[OPTIONS] ID",
+    {"run",
+     "[OPTIONS] ID",
      "Create and start a container, then wait for it; the exit status is the container's.",
      {CREATE_OPTS, {"-d, --detach", "return once started, without waiting"}, HELP_OPT},
      "ward run --bundle /srv/bundles/job1 job1"},
-    {"state", "ID",
+    {"state",
+     "ID",
      "Print a container's OCI state as JSON, with ward's record of the protections in force.",
      {HELP_OPT},
      "ward state job1"},
-    {"kill", "[OPTIONS] ID [SIGNAL]",
+    {"kill",
+     "[OPTIONS] ID [SIGNAL]",
      "Send a signal (default TERM; a name, SIGNAME or number) to a container's init.",
      {{"-a, --all", "signal every process of the container"},
       {"-s, --signal SIGNAL", "the signal (same as the SIGNAL argument)"},
       HELP_OPT},
      "ward kill job1 KILL"},
-    {"delete", "[OPTIONS] ID",
+    {"delete",
+     "[OPTIONS] ID",
      "Delete a stopped container: its state, cgroup and everything create made.",
      {{"-f, --force", "kill a running container first"}, HELP_OPT},
      "ward delete --force job1"},
-    {"exec", "[OPTIONS] ID [--] COMMAND [ARG...]",
+    {"exec",
+     "[OPTIONS] ID [--] COMMAND [ARG...]",
      "Run a process inside a running container, under the same sandbox as its init.",
      {{"-p, --process FILE", "the process as an OCI process JSON document ('-': stdin)"},
       {"-d, --detach", "return once the process started"},
@@ -77,11 +89,13 @@ static const command_help helps[] = {
      "ward exec job1 -- ps aux"},
     {"pause", "ID", "Freeze every process of a container.", {HELP_OPT}, "ward pause job1"},
     {"resume", "ID", "Thaw a paused container.", {HELP_OPT}, "ward resume job1"},
-    {"ps", "[OPTIONS] ID",
+    {"ps",
+     "[OPTIONS] ID",
      "List the processes of a container (host pids).",
      {{"-f, --format FORMAT", "table (default) or json"}, HELP_OPT},
      "ward ps --format json job1"},
-    {"update", "[OPTIONS] ID",
+    {"update",
+     "[OPTIONS] ID",
      "Change a running container's resource limits (and record them in its saved config).",
      {{"-r, --resources FILE", "a LinuxResources JSON document ('-': stdin)"},
       {"--memory SIZE", "memory limit (e.g. 256m)"},
@@ -100,25 +114,31 @@ static const command_help helps[] = {
       {"--blkio-weight N", "block I/O weight (10-1000)"},
       HELP_OPT},
      "ward update --memory 512m --pids-limit 100 job1"},
-    {"events", "[OPTIONS] ID",
+    {"events",
+     "[OPTIONS] ID",
      "Print a container's cgroup stats as JSON lines, every interval or once.",
      {{"--stats", "print the stats once and exit"},
       {"--interval DURATION", "time between lines (default 5s; at least 10ms)"},
       HELP_OPT},
      "ward events --stats job1"},
-    {"list", "[OPTIONS]",
+    {"list",
+     "[OPTIONS]",
      "List the containers under the state root.",
      {{"-f, --format FORMAT", "table (default) or json"},
       {"-q, --quiet", "print only the ids"},
       HELP_OPT},
      "ward list --format json"},
-    {"spec", "[OPTIONS]",
+    {"spec",
+     "[OPTIONS]",
      "Write a default config.json (whole sandbox on) into the bundle directory.",
      {{"-b, --bundle DIR", "where to write config.json (default: the current directory)"},
       {"-r, --rootless", "a config for a user namespace of the calling user"},
       HELP_OPT},
      "mkdir b && cd b && ward spec"},
-    {"features", "", "Print the runtime-spec features document of this ward and host.", {HELP_OPT},
+    {"features",
+     "",
+     "Print the runtime-spec features document of this ward and host.",
+     {HELP_OPT},
      "ward features"},
     {"help", "[COMMAND]", "Print ward's help, or a command's.", {HELP_OPT}, "ward help run"},
 };
