@@ -9,6 +9,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -90,6 +92,16 @@ int cmd_delete(ward_ctx *ctx, int argc, char **argv)
     }
     if (cli_want_args("delete", argc, optind, 1, 1) != 0)
         return 1;
+    if (force) {
+        /* runc and crun: --force of a container that does not exist succeeds silently (podman
+         * calls it after every failed create) */
+        int fd = state_dir_open(ctx->root, argv[optind], false, &err);
+        if (fd < 0 && err.errnum == ENOENT)
+            return 0;
+        if (fd >= 0)
+            close(fd);
+        ward_err_clear(&err);
+    }
     if (container_delete(ctx, argv[optind], force, &err) < 0)
         return ward_log_fail(&err);
     return 0;
@@ -107,6 +119,25 @@ static void print_row(const spec_state *st, bool quiet)
            st->owner ? st->owner : "");
 }
 
+/* state.json records the creating uid; list shows its user name, as runc does. */
+static void owner_to_name(spec_state *st)
+{
+    char *end;
+    unsigned long uid;
+    struct passwd *pw;
+    char *name;
+    if (st->owner == NULL || st->owner[0] == '\0')
+        return;
+    errno = 0;
+    uid = strtoul(st->owner, &end, 10);
+    if (errno || *end || uid > UINT32_MAX || (pw = getpwuid((uid_t)uid)) == NULL)
+        return;
+    if ((name = strdup(pw->pw_name)) == NULL)
+        return;
+    free(st->owner);
+    st->owner = name;
+}
+
 static int list_one(const ward_ctx *ctx, const char *id, bool json, bool quiet, bool *first)
 {
     cleanup_close int dirfd = -1;
@@ -116,6 +147,7 @@ static int list_one(const ward_ctx *ctx, const char *id, bool json, bool quiet, 
     size_t len;
     if (container_load(ctx, id, false, &dirfd, &st, &err) < 0)
         return 0; /* a half-made container (create in progress) is not listed */
+    owner_to_name(st);
     if (json && spec_state_to_json(st, &out, &len, &err) == 0) {
         printf("%s%s", *first ? "" : ",", out);
         *first = false;
