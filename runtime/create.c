@@ -15,7 +15,9 @@
 #include "runtime/state_store.h"
 #include "runtime/sync.h"
 #include "runtime/sysctl.h"
+#include "runtime/unsupported.h"
 #include "spec/base/cleanup.h"
+#include "spec/json.h"
 #include "spec/parse.h"
 
 #include <errno.h>
@@ -102,6 +104,9 @@ static int load_config(create_job *j, ward_err *err)
     if (sysctl_validate(j->cfg, err) < 0)
         return ward_err_prefix(err, "config.json");
     warn_ambient_capabilities(&j->cfg->process.capabilities);
+    if (unsupported_settings(NULL, &j->cfg->process, j->cfg->linux_.mount_label, &j->st.ignored,
+                             err) < 0)
+        return -1;
     return resolve_paths(j, err);
 }
 
@@ -395,6 +400,7 @@ static void release(create_job *j)
     free(j->st.cgroup_path);
     free(j->st.cgroup_mode);
     free(j->st.protections_json);
+    spec_strv_free(&j->st.ignored);
     if (j->cfg)
         spec_config_free(j->cfg);
 }

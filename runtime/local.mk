@@ -23,7 +23,8 @@ libwardrt_a_SOURCES = \
 	runtime/state_config.c \
 	runtime/state_store.c runtime/state_store.h \
 	runtime/sync.c runtime/sync.h \
-	runtime/sysctl.c runtime/sysctl.h
+	runtime/sysctl.c runtime/sysctl.h \
+	runtime/unsupported.c runtime/unsupported.h
 
 # What a program or unit test that uses the runtime library links.
 RUNTIME_LIBS = libwardrt.a libwardspec.a $(SECCOMP_LIBS) $(CAP_LIBS) $(YAJL_LIBS)

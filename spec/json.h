@@ -190,6 +190,8 @@ void jw_kv(jwriter *w, const spec_kv_list *kv);                 /* an object of 
 /* Write a parsed tree as it is. */
 void jw_node(jwriter *w, const jnode *n);
 
+/* Append a copy of s. */
+int spec_strv_push(spec_strv *v, const char *s, ward_err *err);
 void spec_strv_free(spec_strv *v);
 void spec_kv_free(spec_kv_list *kv);
 

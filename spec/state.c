@@ -69,6 +69,7 @@ static int emit_ward_fields(jwriter *w, const spec_state *s, ward_err *err)
         jw_key(w, "protections");
         jw_node(w, prot);
     }
+    jw_kstrv(w, "ignored", &s->ignored);
     jw_close(w);
     return 0;
 }
@@ -118,5 +119,6 @@ void spec_state_free(spec_state *s)
     free(s->cgroup_mode);
     free(s->owner);
     free(s->protections_json);
+    spec_strv_free(&s->ignored);
     free(s);
 }

@@ -38,6 +38,7 @@ typedef struct spec_state {
     bool started;           /* start has run (exec fifo consumed) */
     char *owner;            /* uid that created it */
     char *protections_json; /* JSON object of the protections in force, verbatim */
+    spec_strv ignored;      /* "path=value" of config settings ward does not apply (no LSM) */
 } spec_state;
 
 const char *spec_status_name(spec_status s);
@@ -50,7 +51,7 @@ int spec_status_from_name(const char *name); /* -1 if unknown */
  *   {"ociVersion":..,"id":..,"status":..,"pid":N (omitted when 0),"bundle":..,"rootfs":..,
  *    "created":..,"owner":..,"annotations":{..} (omitted when empty),
  *    "ward":{"initStartTime":N,"cgroupPath":..,"cgroupMode":..,"systemdCgroup":B,"started":B,
- *            "protections":{..}}}
+ *            "protections":{..},"ignored":[..] (omitted when empty)}}
  */
 int spec_state_to_json(const spec_state *s, char **out, size_t *len, ward_err *err);
 /* Only the runtime-spec fields (what hooks receive on stdin). */

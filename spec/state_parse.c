@@ -29,6 +29,7 @@ static const jfield ward_fields[] = {
     JF(spec_state, "cgroupMode", JK_STR, cgroup_mode, 0),
     JF(spec_state, "systemdCgroup", JK_BOOL, systemd_cgroup, 0),
     JF(spec_state, "started", JK_BOOL, started, 0),
+    JF(spec_state, "ignored", JK_STRV, ignored, 0),
 };
 
 static bool plain_id(const char *id)
