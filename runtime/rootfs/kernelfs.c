@@ -32,7 +32,7 @@
 #ifndef MOUNT_ATTR_RDONLY
 #define MOUNT_ATTR_RDONLY 0x00000001
 #endif
-#define CONFIGFS_MAGIC 0x62656570      /* fs/configfs/mount.c */
+#define CONFIGFS_MAGIC      0x62656570 /* fs/configfs/mount.c */
 #define FUSECTL_SUPER_MAGIC 0x65735543 /* fs/fuse/control.c */
 
 /*
@@ -66,9 +66,8 @@ static const struct {
  * and acpi, which are writable on some hosts); the rest of /proc is per process or read-only.
  */
 static const char *const proc_host_wide[] = {
-    "/sys",  /* sysctls: kernel.core_pattern runs a host program as root */
-    "/sysrq-trigger", "/irq", "/bus", "/fs",
-    "/mtrr", /* memory type ranges of the whole machine */
+    "/sys", /* sysctls: kernel.core_pattern runs a host program as root */
+    "/sysrq-trigger", "/irq", "/bus", "/fs", "/mtrr", /* memory type ranges of the whole machine */
     "/scsi", /* add-single-device / remove-single-device on the host's SCSI hosts */
     "/acpi", /* wakeup sources and the like */
 };

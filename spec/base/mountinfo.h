@@ -8,10 +8,10 @@
 #define WARD_SPEC_BASE_MOUNTINFO_H
 
 typedef struct mountinfo_line {
-    int id;          /* the mount's id (statx STATX_MNT_ID gives the same number) */
-    char *root;      /* the directory of the filesystem mounted here, "/" for the whole of it */
+    int id;     /* the mount's id (statx STATX_MNT_ID gives the same number) */
+    char *root; /* the directory of the filesystem mounted here, "/" for the whole of it */
     char *mountpoint;
-    char *fstype;    /* as the kernel names it: "proc", "sysfs", "cgroup2"... */
+    char *fstype; /* as the kernel names it: "proc", "sysfs", "cgroup2"... */
     char *source;
     char *superopts; /* the filesystem's options: "rw,cpu,cpuacct" */
 } mountinfo_line;
