@@ -66,10 +66,14 @@ static const struct {
  * and acpi, which are writable on some hosts); the rest of /proc is per process or read-only.
  */
 static const char *const proc_host_wide[] = {
-    "/sys", /* sysctls: kernel.core_pattern runs a host program as root */
-    "/sysrq-trigger", "/irq", "/bus", "/fs", "/mtrr", /* memory type ranges of the whole machine */
-    "/scsi", /* add-single-device / remove-single-device on the host's SCSI hosts */
-    "/acpi", /* wakeup sources and the like */
+    "/sys",           /* sysctls: kernel.core_pattern runs a host program as root */
+    "/sysrq-trigger", /* reboot, crash, kill every process */
+    "/irq",           /* IRQ affinity */
+    "/bus",           /* PCI and USB device settings */
+    "/fs",            /* filesystem and NFS settings */
+    "/mtrr",          /* memory type ranges of the whole machine */
+    "/scsi",          /* add-single-device / remove-single-device on the host's SCSI hosts */
+    "/acpi",          /* wakeup sources and the like */
 };
 
 static bool host_wide_magic(unsigned long magic)

@@ -50,7 +50,8 @@ __attribute__((destructor)) static void report(void)
     f = fopen(path, "w");
     if (f == NULL)
         return;
-    if (stat("/proc/self/ns/pid", &own) < 0 || stat("/proc/self/ns/pid_for_children", &children) < 0)
+    if (stat("/proc/self/ns/pid", &own) < 0 ||
+        stat("/proc/self/ns/pid_for_children", &children) < 0)
         fprintf(f, "pid_for_children_is_own=unknown\n");
     else
         fprintf(f, "pid_for_children_is_own=%s\n",
