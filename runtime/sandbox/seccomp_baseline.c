@@ -35,6 +35,16 @@
  * CLONE_NEWTIME for unshare), personality (BL_PERSONALITY: moby's five values, LINUX32 only when
  * asked), socket(AF_VSOCK). moby allows ptrace, process_vm_readv/writev and name_to_handle_at to
  * everyone: here they are limited (see their entries).
+ *
+ * Compared with gVisor's table (pkg/sentry/syscalls/linux/linux64.go, the calls its sandbox
+ * does not implement or refuses without a capability): all are denied here too except
+ * setfsuid/setfsgid and sched_setparam (the caller's own, under the kernel's capability checks),
+ * sched_rr_get_interval, remap_file_pages, copy_file_range, pkey_*, io_pgetevents and the mq_*
+ * calls (the caller's own resources; POSIX queues are per IPC namespace), set/get_thread_area
+ * and modify_ldt (the caller's own TLS and LDT; Wine and 32-bit code need them, moby allows
+ * them), vmsplice (ordinary pipes; moby allows it), vhangup (above), fanotify_mark (needs a group
+ * from fanotify_init) and epoll_ctl_old/epoll_wait_old (never implemented by Linux). Kata
+ * Containers has no list of its own: it applies the OCI profile inside its guest.
  */
 
 #include "runtime/sandbox/internal.h"
