@@ -59,3 +59,8 @@ tests_unit_test_spec_fuzz_LDADD = $(SPEC_TEST_LIBS)
 EXTRA_DIST += tests/unit/data/spec/full.json tests/unit/data/spec/runc-spec.json \
 	tests/unit/data/spec/runc-spec-rootless.json tests/unit/data/spec/crun-spec.json \
 	tests/unit/data/spec/crun-spec-rootless.json tests/unit/data/spec/ctr-oci-spec.json
+
+check_PROGRAMS += tests/unit/test_spec_mountinfo
+TESTS += tests/unit/test_spec_mountinfo
+tests_unit_test_spec_mountinfo_SOURCES = tests/unit/test_spec_mountinfo.c tests/unit/tap.h
+tests_unit_test_spec_mountinfo_LDADD = $(SPEC_TEST_LIBS)
