@@ -45,6 +45,13 @@
  * them), vmsplice (ordinary pipes; moby allows it), vhangup (above), fanotify_mark (needs a group
  * from fanotify_init) and epoll_ctl_old/epoll_wait_old (never implemented by Linux). Kata
  * Containers has no list of its own: it applies the OCI profile inside its guest.
+ *
+ * Not filtered, although they reach host processes when the container shares the host's pid
+ * namespace: prlimit64, sched_setaffinity, sched_setscheduler/setparam/setattr, setpriority,
+ * ioprio_set and get_robust_list take a pid, and a thread of the caller passes its own tid
+ * (pthread_setaffinity_np, pthread_setschedparam), which seccomp cannot tell from another
+ * process's pid. The kernel's uid and capability checks (CAP_SYS_NICE, CAP_SYS_RESOURCE) are
+ * what stands there; a config that shares the host's pid namespace should not grant those.
  */
 
 #include "runtime/sandbox/internal.h"
