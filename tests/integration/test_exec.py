@@ -485,7 +485,9 @@ def test_failure_after_joining_pid_namespace_leaves_it(ward, ctr, tmp_path):
     report = tmp_path / "report"
     ok = ward.run("exec", ctr[0], "true")
     assert ok.returncode == 0, ok.stderr
-    env = dict(os.environ, LD_PRELOAD=str(so), WARD_FAULT_REPORT=str(report))
+    # an AddressSanitizer build wants its runtime first among the preloaded libraries
+    asan = ":".join(o for o in (os.environ.get("ASAN_OPTIONS"), "verify_asan_link_order=0") if o)
+    env = dict(os.environ, LD_PRELOAD=str(so), WARD_FAULT_REPORT=str(report), ASAN_OPTIONS=asan)
     r = ward.run("exec", ctr[0], "true", env=env)
     assert r.returncode != 0 and "prctl(PR_SET_DUMPABLE)" in r.stderr, r.stderr
     assert report.read_text().strip() == "pid_for_children_is_own=yes"
