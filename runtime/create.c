@@ -267,8 +267,9 @@ static int init_died(create_job *j, ward_err *err)
                          WTERMSIG(status) == SIGSYS ? " (a seccomp filter denied a syscall)" : "");
     return ward_fail(err,
                      "container init exited with status %d during setup without reporting "
-                     "an error; a seccomp profile in the config may deny a syscall the init "
-                     "needs after loading it (sendmsg, recvmsg, prctl, read, execve)",
+                     "an error; a seccomp profile in the config with notify actions (loaded "
+                     "before the init's last messages) may deny a syscall the init needs after "
+                     "loading it (sendmsg, recvmsg, prctl, read, execve)",
                      WEXITSTATUS(status));
 }
 

@@ -63,8 +63,8 @@ static int fifo_wait_start(init_fifo *f, ward_err *err)
 
 static int become_root_in_userns(ward_err *err)
 {
-    if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-        return ward_fail_errno(err, errno, "user namespace: become root (is uid/gid 0 mapped?)");
+    if (proc_setresid(0, 0, err) < 0)
+        return ward_err_prefix(err, "user namespace: become root (is uid/gid 0 mapped?)");
     return 0;
 }
 
@@ -188,7 +188,7 @@ static int init_run(const init_args *a, char **exec_path_out, char **state_json,
         return ward_fail_errno(err, ENOMEM, "init");
     if (fifo_open(a->fifo_fd, fifo, err) < 0)
         return -1;
-    if (ns_join_paths(a->ns, err) < 0)
+    if (ns_join_paths(a->ns, err) < 0 || proc_reguard(SIGKILL, err) < 0)
         return -1;
     if (a->ns->new_user && become_root_in_userns(err) < 0)
         return -1;
@@ -252,6 +252,10 @@ void init_main(const init_args *a)
     envp = strv_for_exec(&a->cfg->process.env);
     if (argv == NULL || envp == NULL)
         _exit(1);
+    if (confine_last(a->seccomp, &err) < 0) {
+        fprintf(stderr, "ward: %s\n", err.msg);
+        _exit(1);
+    }
     execve(exec_path, argv, envp);
     fprintf(stderr, "ward: exec %s: %s\n", exec_path, strerror(errno));
     _exit(127);

@@ -28,3 +28,8 @@ libwardrt_a_SOURCES = \
 
 # What a program or unit test that uses the runtime library links.
 RUNTIME_LIBS = libwardrt.a libwardspec.a $(SECCOMP_LIBS) $(CAP_LIBS) $(YAJL_LIBS)
+
+check_PROGRAMS += tests/unit/test_process_setup
+TESTS += tests/unit/test_process_setup
+tests_unit_test_process_setup_SOURCES = tests/unit/test_process_setup.c tests/unit/tap.h
+tests_unit_test_process_setup_LDADD = $(RUNTIME_LIBS)

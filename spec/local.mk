@@ -64,3 +64,8 @@ check_PROGRAMS += tests/unit/test_spec_hostconf
 TESTS += tests/unit/test_spec_hostconf
 tests_unit_test_spec_hostconf_SOURCES = tests/unit/test_spec_hostconf.c tests/unit/tap.h
 tests_unit_test_spec_hostconf_LDADD = $(SPEC_TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_spec_mountinfo
+TESTS += tests/unit/test_spec_mountinfo
+tests_unit_test_spec_mountinfo_SOURCES = tests/unit/test_spec_mountinfo.c tests/unit/tap.h
+tests_unit_test_spec_mountinfo_LDADD = $(SPEC_TEST_LIBS)

@@ -9,6 +9,7 @@ libwardrt_a_SOURCES += \
 	runtime/rootfs/dev.c \
 	runtime/rootfs/enter.c \
 	runtime/rootfs/idmap.c \
+	runtime/rootfs/kernelfs.c \
 	runtime/rootfs/mask.c \
 	runtime/rootfs/mount.c \
 	runtime/rootfs/path.c \

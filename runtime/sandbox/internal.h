@@ -27,6 +27,9 @@ typedef enum baseline_cond {
     BL_UNLESS_OWN_PID,   /* allowed when the container has a pid namespace of its own */
     BL_NS_FLAGS,         /* denied when arg0 carries a CLONE_NEW* flag, unless own admin */
     BL_PERSONALITY,      /* denied unless arg0 is one of the harmless personalities */
+    BL_UNLESS_OWN_UTS,   /* allowed when the container has a UTS namespace of its own */
+    BL_IF_CAP_SYS_TIME,  /* denied when the config grants CAP_SYS_TIME (the kernel's only check) */
+    BL_ARG0_EQ,          /* denied when arg0 equals nr (socket's address family) */
     BL_NUMBER,           /* by number (native arch only): calls libseccomp 2.5 cannot name */
     BL_NUMBER_RANGE,     /* numbers nr..nr_last (native only): not yet assigned at review time */
 } baseline_cond;
@@ -35,7 +38,7 @@ typedef struct baseline_entry {
     const char *name;
     baseline_action action;
     baseline_cond cond;
-    int nr, nr_last; /* BL_NUMBER, BL_NUMBER_RANGE only */
+    int nr, nr_last; /* BL_NUMBER, BL_NUMBER_RANGE; nr: the value of BL_ARG0_EQ */
     const char *reason;
 } baseline_entry;
 
@@ -46,6 +49,8 @@ extern const size_t ward_seccomp_baseline_len;
 typedef struct baseline_params {
     bool own_admin; /* CAP_SYS_ADMIN and a new user namespace */
     bool own_pid;   /* a new pid namespace (not the host's, not one joined by path) */
+    bool own_uts;   /* a new UTS namespace (the same) */
+    bool sys_time;  /* CAP_SYS_TIME in the config's bounding or effective set */
     bool linux32;   /* linux.personality.domain is LINUX32 */
     uint32_t extra_arches[4];
     size_t n_extra_arches;

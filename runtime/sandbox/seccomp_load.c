@@ -40,20 +40,11 @@ static int load_error(ward_err *err, const char *which)
     return ward_fail_errno(err, errno, "seccomp: loading the %s filter", which);
 }
 
-int sandbox_seccomp_load(const sandbox_seccomp *s, int *notify_fd, ward_err *err)
+/* The spec's filter, with a listener when it has notify actions; returns the listener or 0. */
+static int load_spec(const sandbox_seccomp *s, ward_err *err)
 {
-    unsigned int flags;
+    unsigned int flags = s->spec_flags;
     int r;
-
-    *notify_fd = -1;
-    /* The baseline never takes SPEC_ALLOW or LOG from the spec: the config cannot switch off
-     * the speculative-store-bypass mitigation that loading a filter turns on. TSYNC is harmless
-     * (the init has one thread) and keeps the two loads consistent if it ever has more. */
-    if (load_prog(&s->baseline, s->spec_flags & SECCOMP_FILTER_FLAG_TSYNC) < 0)
-        return load_error(err, "baseline");
-    if (!s->has_spec)
-        return 0;
-    flags = s->spec_flags;
     if (s->notify) {
         flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
         if (flags & SECCOMP_FILTER_FLAG_TSYNC) /* the kernel wants both or neither */
@@ -62,9 +53,45 @@ int sandbox_seccomp_load(const sandbox_seccomp *s, int *notify_fd, ward_err *err
     r = load_prog(&s->spec, flags);
     if (r < 0)
         return load_error(err, "spec");
-    if (s->notify)
-        *notify_fd = r;
+    return s->notify ? r : 0;
+}
+
+bool sandbox_seccomp_spec_last(const sandbox_seccomp *s)
+{
+    return s->has_spec && !s->notify;
+}
+
+int sandbox_seccomp_load_early(const sandbox_seccomp *s, int *notify_fd, ward_err *err)
+{
+    int r;
+
+    *notify_fd = -1;
+    /* The baseline never takes SPEC_ALLOW or LOG from the spec: the config cannot switch off
+     * the speculative-store-bypass mitigation that loading a filter turns on. TSYNC is harmless
+     * (the init has one thread) and keeps the two loads consistent if it ever has more. */
+    if (load_prog(&s->baseline, s->spec_flags & SECCOMP_FILTER_FLAG_TSYNC) < 0)
+        return load_error(err, "baseline");
+    if (!s->has_spec || sandbox_seccomp_spec_last(s))
+        return 0;
+    r = load_spec(s, err);
+    if (r < 0)
+        return -1;
+    *notify_fd = r;
     return 0;
+}
+
+int sandbox_seccomp_load_last(const sandbox_seccomp *s, ward_err *err)
+{
+    if (!sandbox_seccomp_spec_last(s))
+        return 0;
+    return load_spec(s, err) < 0 ? -1 : 0;
+}
+
+int sandbox_seccomp_load(const sandbox_seccomp *s, int *notify_fd, ward_err *err)
+{
+    if (sandbox_seccomp_load_early(s, notify_fd, err) < 0)
+        return -1;
+    return sandbox_seccomp_load_last(s, err);
 }
 
 /* {"ociVersion":..,"fds":["seccompFd"],"pid":N,"metadata":..  (still open: state follows) */

@@ -466,3 +466,28 @@ def test_exec_without_path_in_environment(ward, ctr):
     r = ward.run("exec", ctr[0], "echo", "ok", env={})
     assert r.returncode == 0, r.stderr
     assert r.stdout == "ok\n"
+
+
+# ---- faults ----
+
+FAULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "faults")
+
+
+def test_failure_after_joining_pid_namespace_leaves_it(ward, ctr, tmp_path):
+    """ward enters the container's pid namespace (for its children) only around the clone3 of the
+    exec'd process: prctl(PR_SET_DUMPABLE) made to fail (LD_PRELOAD fault injection) must leave
+    ward back in its own pid namespace when it exits, or whatever it forks next (LeakSanitizer's
+    tracer, a hook) would be born in the container's. The library reports the namespace at exit;
+    the control is the same exec without the fault, which succeeds."""
+    so = tmp_path / "fail_dumpable.so"
+    subprocess.run(["cc", "-shared", "-fPIC", "-O2", "-Wall", "-Werror", "-o", str(so),
+                    os.path.join(FAULTS, "fail_dumpable.c"), "-ldl"], check=True)
+    report = tmp_path / "report"
+    ok = ward.run("exec", ctr[0], "true")
+    assert ok.returncode == 0, ok.stderr
+    # an AddressSanitizer build wants its runtime first among the preloaded libraries
+    asan = ":".join(o for o in (os.environ.get("ASAN_OPTIONS"), "verify_asan_link_order=0") if o)
+    env = dict(os.environ, LD_PRELOAD=str(so), WARD_FAULT_REPORT=str(report), ASAN_OPTIONS=asan)
+    r = ward.run("exec", ctr[0], "true", env=env)
+    assert r.returncode != 0 and "prctl(PR_SET_DUMPABLE)" in r.stderr, r.stderr
+    assert report.read_text().strip() == "pid_for_children_is_own=yes"
