@@ -41,7 +41,7 @@ int container_load(const ward_ctx *ctx, const char *id, bool lock, int *dirfd, s
     int fd = state_dir_open(ctx->root, id, lock, err);
     if (fd < 0)
         return -1;
-    if (state_read(fd, st, err) < 0) {
+    if (state_read(fd, id, st, err) < 0) {
         close(fd);
         if (err->errnum == ENOENT)
             return ward_fail_errno(err, ENOENT,
@@ -194,7 +194,7 @@ int container_delete(const ward_ctx *ctx, const char *id, bool force, ward_err *
             state_dir_drop_stale(ctx->root, id);
         return -1;
     }
-    if (state_read(dirfd, &st, err) < 0) {
+    if (state_read(dirfd, id, &st, err) < 0) {
         /* missing (create or delete killed) or corrupt; not a file someone else planted */
         bool recoverable = err->errnum == ENOENT || err->errnum == 0;
         if (!force || !recoverable)

@@ -44,10 +44,10 @@ int recover_delete(const ward_ctx *ctx, const char *id, int dirfd, const ward_er
     ward_cgroup cg;
     ward_err e;
     if (state_load_config(dirfd, &cfg, &e) < 0 && e.errnum != ENOENT)
-        return ward_fail_errno(err, why->errnum,
-                               "container \"%s\": %s; and %s: its cgroup cannot be found, so its "
-                               "state is kept",
-                               id, why->msg, e.msg);
+        return ward_fail(err,
+                         "container \"%s\": %s; and %s: its cgroup cannot be found, so its state "
+                         "is kept",
+                         id, why->msg, e.msg);
     /* no config copy: create stopped before it, so before the cgroup (then at the default path) */
     if (cgroup_detect_mode(&cg.mode, err) < 0 ||
         cgroup_resolve_path(cfg ? cfg->linux_.cgroups_path : NULL, id, cg.path, err) < 0)

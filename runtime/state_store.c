@@ -35,7 +35,7 @@ int state_validate_id(const char *id, ward_err *err)
     return 0;
 }
 
-static int open_root(const char *root, bool create, ward_err *err)
+int state_root_open(const char *root, bool create, ward_err *err)
 {
     int fd;
     if (create && mkdir(root, 0700) < 0 && errno != EEXIST)
@@ -79,7 +79,7 @@ static void creating_name(const char *id, char out[32])
  */
 int state_dir_create(const char *root, const char *id, ward_err *err)
 {
-    cleanup_close int rootfd = open_root(root, true, err);
+    cleanup_close int rootfd = state_root_open(root, true, err);
     cleanup_close int fd = -1;
     char tmp[32];
     int ret;
@@ -109,11 +109,11 @@ int state_dir_create(const char *root, const char *id, ward_err *err)
 
 void state_dir_drop_stale(const char *root, const char *id)
 {
-    cleanup_close int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    ward_err err;
+    cleanup_close int rootfd = state_root_open(root, false, &err);
     cleanup_close int fd = -1;
     char tmp[32];
-    ward_err err;
-    if (rootfd < 0 || state_check_trusted(rootfd, "state root", true, &err) < 0)
+    if (rootfd < 0)
         return;
     creating_name(id, tmp);
     fd = openat(rootfd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
@@ -128,14 +128,11 @@ int state_dir_open(const char *root, const char *id, bool lock, ward_err *err)
     int fd;
     if (state_validate_id(id, err) < 0)
         return -1;
-    rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (rootfd < 0 && errno == ENOENT)
+    rootfd = state_root_open(root, false, err);
+    if (rootfd < 0 && err->errnum == ENOENT)
         return ward_fail_errno(err, ENOENT, "container \"%s\" does not exist", id);
     if (rootfd < 0)
-        return ward_fail_errno(err, errno, "open state root %s", root);
-    if (state_check_trusted(rootfd, "state root", true, err) < 0 ||
-        state_check_root_parents(root, err) < 0)
-        return ward_err_prefix(err, "%s", root);
+        return -1;
     fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0 && errno == ENOENT)
         return ward_fail_errno(err, ENOENT, "container \"%s\" does not exist", id);
@@ -211,7 +208,7 @@ int state_open_file(int dirfd, const char *name, ward_err *err)
     return fd;
 }
 
-int state_read(int dirfd, spec_state **out, ward_err *err)
+int state_read(int dirfd, const char *id, spec_state **out, ward_err *err)
 {
     cleanup_close int fd = state_open_file(dirfd, STATE_FILE, err);
     char path[64];
@@ -224,6 +221,11 @@ int state_read(int dirfd, spec_state **out, ward_err *err)
         return -1;
     if (spec_state_parse(buf, len, out, err) < 0)
         return ward_err_prefix(err, "state.json");
+    if (strcmp((*out)->id, id) != 0) {
+        spec_state_free(*out);
+        *out = NULL;
+        return ward_fail(err, "state.json: id: not the container's own");
+    }
     return 0;
 }
 

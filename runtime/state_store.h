@@ -19,6 +19,10 @@
 /* Container ids: [A-Za-z0-9][A-Za-z0-9_.+-]*, at most 255 bytes (a path component). */
 int state_validate_id(const char *id, ward_err *err);
 
+/* Open the state root (made 0700 when create and absent) after state_check_trusted and
+ * state_check_root_parents. */
+int state_root_open(const char *root, bool create, ward_err *err);
+
 /* Make <root> (0700) if needed and <root>/<id> exclusively; returns a locked dir fd. <id> is
  * locked before any other command can see it. */
 int state_dir_create(const char *root, const char *id, ward_err *err);
@@ -30,7 +34,8 @@ void state_dir_drop_stale(const char *root, const char *id);
 int state_dir_open(const char *root, const char *id, bool lock, ward_err *err);
 
 int state_write(int dirfd, const spec_state *s, ward_err *err);
-int state_read(int dirfd, spec_state **out, ward_err *err);
+/* Read and check state.json of the container id (its own id must be in it). */
+int state_read(int dirfd, const char *id, spec_state **out, ward_err *err);
 
 /* Write any small file in the state dir atomically (temp, fsync, rename). */
 int state_write_file(int dirfd, const char *name, const char *data, size_t len, mode_t mode,
