@@ -36,7 +36,9 @@ void cg_undo_note(const char *dir, const char *file)
 {
     undo_entry *u;
     char *old = NULL;
-    if (!undo.active)
+    /* enabling a controller for the container is no limit to take back (and the file reads
+     * "cpu memory", which cannot be written back) */
+    if (!undo.active || strcmp(file, "cgroup.subtree_control") == 0)
         return;
     if (undo.n == UNDO_MAX || cg_read_all(dir, file, &old, NULL) < 0) {
         undo.lost++; /* a write-only file (devices.allow) or too many */

@@ -168,8 +168,9 @@ def test_create_killed(ctx, fault, step, hit):
         "delete --force" in ctx.rt.call("state", cid).err
     res = ctx.rt.delete(cid, force=True, check=False)
     if step == "create:dir-locked":
-        # not yet named after the id: the container does not exist (its hidden directory goes)
-        assert res.rc == 1 and "does not exist" in res.err, res
+        # not yet named after the id: the container does not exist (its hidden directory goes);
+        # --force may say so or, as runc does, succeed
+        assert res.rc == 0 or "does not exist" in res.err, res
     else:
         assert res.rc == 0, res
     fault.assert_gone(cid)
