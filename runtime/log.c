@@ -88,6 +88,21 @@ size_t ward_text_escape(char *out, size_t cap, const char *s)
     return o;
 }
 
+void ward_print_json(FILE *f, const char *json)
+{
+    /* these bytes occur in JSON text only inside strings, where \u escapes mean the same */
+    for (const unsigned char *p = (const unsigned char *)json; *p; p++) {
+        if (*p == 0x7f) {
+            fputs("\\u007f", f);
+        } else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+            fprintf(f, "\\u%04x", p[1]);
+            p++;
+        } else {
+            fputc(*p, f);
+        }
+    }
+}
+
 static void write_log_line(const char *level, const char *msg)
 {
     char line[WARD_ERR_MSG_MAX * 7 + 128];

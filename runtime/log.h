@@ -8,6 +8,7 @@
 #define WARD_RUNTIME_LOG_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "spec/base/error.h"
 
@@ -24,6 +25,8 @@ bool ward_log_debug_enabled(void);
  * (C0, DEL and UTF-8 C1) become \xNN / \u00NN; every text line ward prints goes through it, as
  * the JSON log escapes them. Returns the length written (truncated to fit cap). */
 size_t ward_text_escape(char *out, size_t cap, const char *s);
+/* Print JSON with DEL and C1 controls as \u escapes too (the JSON writer escapes only C0). */
+void ward_print_json(FILE *f, const char *json);
 
 /* Print err (with "ward: " on stderr, JSON in the log) and return exit status 1. */
 int ward_log_fail(const ward_err *err);

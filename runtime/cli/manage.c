@@ -46,7 +46,8 @@ int cmd_state(ward_ctx *ctx, int argc, char **argv)
         return 1;
     if (container_state_json(ctx, argv[1], &json, &err) < 0)
         return ward_log_fail(&err);
-    printf("%s\n", json);
+    ward_print_json(stdout, json);
+    putchar('\n');
     return 0;
 }
 
@@ -125,7 +126,8 @@ static int list_one(const ward_ctx *ctx, const char *id, bool json, bool quiet, 
         return 0;
     }
     if (json && spec_state_to_json(st, &out, &len, &err) == 0) {
-        printf("%s%s", *first ? "" : ",", out);
+        printf("%s", *first ? "" : ",");
+        ward_print_json(stdout, out);
         *first = false;
     } else if (!json) {
         print_row(st, quiet);

@@ -132,6 +132,11 @@ def test_state_text_is_escaped_for_the_terminal(ctx):
     assert cid in out
     assert "\x1b" not in out and "\x07" not in out and "\r" not in out and "\u009b" not in out
     assert "/evil\\x1b]0;owned\\x07\\x1b[2J\\u009b31m" in out
+    for res in (ctx.rt.call("state", cid), ctx.rt.list(fmt="json")):  # JSON: \u escapes
+        assert "\x1b" not in res.out and "\u009b" not in res.out and "\r" not in res.out
+        want = "\\u001b]0;owned\\u0007\\u001b[2j\\u009b31m"
+        assert want in res.out.lower(), res.out
+        assert json.loads(res.out)
     # an error message quoting a state field is escaped too
     doc["status"] = "run\x1b[31mning"
     json.dump(doc, open(state, "w"))
