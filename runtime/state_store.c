@@ -305,7 +305,9 @@ void state_refresh_status(spec_state *s)
     ward_cgroup cg;
     bool frozen = false;
     ward_err err;
-    if (s->status == SPEC_STATUS_CREATING)
+    /* creating: the init may not be cloned yet; once it was, its death means stopped (a create
+     * killed before it finished) */
+    if (s->status == SPEC_STATUS_CREATING && (s->pid == 0 || state_init_alive(s)))
         return;
     if (!state_init_alive(s)) {
         s->status = SPEC_STATUS_STOPPED;

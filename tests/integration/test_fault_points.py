@@ -9,6 +9,7 @@ checks what the next commands of the production ward do: `state` tells the truth
 everything (state directory, cgroups in every hierarchy, processes) and the id can be created again.
 """
 
+import json
 import os
 import random
 import re
@@ -166,6 +167,10 @@ def test_create_killed(ctx, fault, step, hit):
     assert rc == -9, err
     assert cid in ctx.rt.list(quiet=True).out.split() or step == "create:dir-locked" or \
         "delete --force" in ctx.rt.call("state", cid).err
+    pid = _pid_in_state(ctx, cid)
+    if pid and wait_pid_gone(pid, timeout=2):
+        # the init died with its creator: the status says so, not the last write's "creating"
+        assert ctx.rt.state(cid)["status"] == "stopped"
     res = ctx.rt.delete(cid, force=True, check=False)
     if step == "create:dir-locked":
         # not yet named after the id: the container does not exist (its hidden directory goes);
@@ -175,6 +180,14 @@ def test_create_killed(ctx, fault, step, hit):
         assert res.rc == 0, res
     fault.assert_gone(cid)
     fault.create_again(cid, b)
+
+
+def _pid_in_state(ctx, cid):
+    try:
+        with open(os.path.join(ctx.rt.root, cid, "state.json")) as f:
+            return json.load(f).get("pid")
+    except (OSError, ValueError):
+        return None
 
 
 def _created(ctx, fault):
