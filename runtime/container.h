@@ -82,7 +82,9 @@ int container_pids(const ward_ctx *ctx, const char *id, pid_t **pids, size_t *n,
 /* Apply resources to the container's cgroup and record them in its saved config. */
 int container_update(const ward_ctx *ctx, const char *id, spec_resources *r, ward_err *err);
 
-/* The container's cgroup stats (runc's events "data" object), malloc'ed; fails when stopped. */
-int container_stats_json(const ward_ctx *ctx, const char *id, char **json, ward_err *err);
+/* The container's cgroup stats (runc's events "data" object), malloc'ed; a stopped container's
+ * are its last ones (*stopped set), taken from its cgroup, which stays until delete. */
+int container_stats_json(const ward_ctx *ctx, const char *id, char **json, bool *stopped,
+                         ward_err *err);
 
 #endif

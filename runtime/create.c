@@ -7,6 +7,7 @@
 
 #include "runtime/cgroup/cgroup.h"
 #include "runtime/console.h"
+#include "runtime/fault.h"
 #include "runtime/container.h"
 #include "runtime/hooks.h"
 #include "runtime/init.h"
@@ -334,18 +335,25 @@ static int start_init(create_job *j, ward_err *err)
     j->sock[1] = -1;
     if (j->pid < 0)
         return -1;
+    fault_point("create:cloned");
     j->st.pid = j->pid;
     j->st.init_start_time = proc_start_time(j->pid, &zombie);
+    /* until it execs the process, the init runs this file: how later commands tell created
+     * from running whatever the last state write says (state_init_started) */
+    state_exe_identity(j->pid, &j->st.init_exe_dev, &j->st.init_exe_ino);
     if (state_write(j->dirfd, &j->st, err) < 0)
         return -1;
+    fault_point("create:pid-recorded");
     if (j->ns.new_user && ns_write_id_maps(j->cfg, j->pid, err) < 0)
         return -1;
     if (cgroup_enter(&j->cg, j->pid, err) < 0)
         return -1;
+    fault_point("create:init-in-cgroup");
     if (oci_state(j, &json, err) < 0)
         return -1;
     if (sync_send(j->sock[0], SYNC_GO, json, strlen(json), -1, err) < 0)
         return -1;
+    fault_point("create:init-released");
     return converse(j, err);
 }
 
@@ -353,16 +361,21 @@ static int finish(create_job *j, ward_err *err)
 {
     cleanup_free char *json = NULL;
     sync_msg m;
+    fault_point("create:init-ready");
     j->st.status = SPEC_STATUS_CREATED;
     if (state_write(j->dirfd, &j->st, err) < 0)
         return -1;
+    fault_point("create:created-recorded");
     if (j->o->pid_file && write_pid_file(j->o->pid_file, j->pid, err) < 0)
         return -1;
     /* the init runs startContainer hooks with this state */
     if (oci_state(j, &json, err) < 0 ||
         sync_send(j->sock[0], SYNC_CREATED, json, strlen(json), -1, err) < 0)
         return -1;
-    return sync_expect(j->sock[0], SYNC_DETACHED, &m, NULL, err);
+    if (sync_expect(j->sock[0], SYNC_DETACHED, &m, NULL, err) < 0)
+        return -1;
+    fault_point("create:done");
+    return 0;
 }
 
 static void teardown(create_job *j)
@@ -417,10 +430,15 @@ static int create_steps(create_job *j, ward_err *err)
     j->dirfd = state_dir_create(j->ctx->root, j->o->id, err);
     if (j->dirfd < 0)
         return -1;
+    fault_point("create:dir-made");
     if (init_state(j, err) < 0 || plan_cgroup(j, err) < 0 ||
         state_write(j->dirfd, &j->st, err) < 0 || save_config_copy(j, err) < 0 ||
-        make_cgroup(j, err) < 0 || make_fifo(j, err) < 0)
+        make_cgroup(j, err) < 0)
         return -1;
+    fault_point("create:cgroup-made");
+    if (make_fifo(j, err) < 0)
+        return -1;
+    fault_point("create:fifo-made");
     if (start_init(j, err) < 0)
         return -1;
     return finish(j, err);

@@ -2,8 +2,10 @@
 /* start, kill, delete and state: every command after create works from the state directory. */
 #include "runtime/cgroup/cgroup.h"
 #include "runtime/container.h"
+#include "runtime/fault.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
+#include "runtime/recover.h"
 #include "runtime/state_store.h"
 #include "spec/base/cleanup.h"
 #include "spec/parse.h"
@@ -15,9 +17,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+/* Keep how the init ended once a command has seen it (a zombie's status is gone once reaped).
+ * A reader without the lock writes only when no other command holds it. */
+static void record_exit(int dirfd, const spec_state *st, bool locked)
+{
+    ward_err err;
+    if (!locked && flock(dirfd, LOCK_EX | LOCK_NB) < 0)
+        return;
+    if (state_write(dirfd, st, &err) < 0)
+        ward_log_warning("record how container \"%s\" ended: %s", st->id, err.msg);
+    if (!locked)
+        flock(dirfd, LOCK_UN);
+}
 
 int container_load(const ward_ctx *ctx, const char *id, bool lock, int *dirfd, spec_state **st,
                    ward_err *err)
@@ -25,11 +41,18 @@ int container_load(const ward_ctx *ctx, const char *id, bool lock, int *dirfd, s
     int fd = state_dir_open(ctx->root, id, lock, err);
     if (fd < 0)
         return -1;
-    if (state_read(fd, st, err) < 0) {
+    if (state_read(fd, id, st, err) < 0) {
         close(fd);
+        if (err->errnum == ENOENT)
+            return ward_fail_errno(err, ENOENT,
+                                   "container \"%s\" has no state.json: a create or delete of it "
+                                   "was interrupted (`delete --force %s` removes what is left)",
+                                   id, id);
         return ward_err_prefix(err, "container \"%s\"", id);
     }
     state_refresh_status(*st);
+    if ((*st)->status == SPEC_STATUS_STOPPED && state_note_exit(*st))
+        record_exit(fd, *st, lock);
     *dirfd = fd;
     return 0;
 }
@@ -71,6 +94,7 @@ static int release_init(int dirfd, const spec_state *st, ward_err *err)
         return ward_fail_errno(err, errno, "open exec.fifo");
     if (write(fd, &c, 1) != 1)
         return ward_fail_errno(err, errno, "write exec.fifo");
+    fault_point("start:fifo-written");
     for (;;) {
         struct pollfd p = {.fd = fd, .events = 0};
         int r = poll(&p, 1, 100);
@@ -92,13 +116,16 @@ int container_start(const ward_ctx *ctx, const char *id, ward_err *err)
     if (st->status != SPEC_STATUS_CREATED)
         return ward_fail(err, "cannot start container \"%s\": it is %s", id,
                          spec_status_name(st->status));
+    fault_point("start:loaded");
     if (release_init(dirfd, st, err) < 0)
         return -1;
+    fault_point("start:released");
     unlinkat(dirfd, "exec.fifo", 0);
     st->started = true;
     st->status = SPEC_STATUS_RUNNING;
     if (state_write(dirfd, st, err) < 0)
         return -1;
+    fault_point("start:recorded");
     if (run_hooks_with_state(dirfd, st, "poststart", false, err) < 0) {
         ward_cgroup cg;
         ward_err e;
@@ -158,25 +185,42 @@ static int kill_and_wait(const spec_state *st, ward_err *err)
 
 int container_delete(const ward_ctx *ctx, const char *id, bool force, ward_err *err)
 {
-    cleanup_close int dirfd = -1;
+    cleanup_close int dirfd = state_dir_open(ctx->root, id, true, err);
     cleanup_state spec_state *st = NULL;
     ward_cgroup cg;
     ward_err e;
-    if (container_load(ctx, id, true, &dirfd, &st, err) < 0) {
-        /* an unreadable state (create killed before its first write) is cleaned with --force */
-        if (force && err->errnum != ENOENT && state_validate_id(id, &e) == 0)
-            return state_dir_remove(ctx->root, id, err);
-        return -1;
+    if (dirfd < 0) {
+        if (!force || err->errnum != ENOENT)
+            return -1;
+        /* runc and crun: --force of a container that does not exist succeeds (podman calls it
+         * after every failed create); a create killed before its rename may have left a hidden
+         * directory, which goes */
+        state_dir_drop_stale(ctx->root, id);
+        ward_err_clear(err);
+        return 0;
     }
+    if (state_read(dirfd, id, &st, err) < 0) {
+        /* missing (create or delete killed) or corrupt; not a file someone else planted */
+        bool recoverable = err->errnum == ENOENT || err->errnum == 0;
+        if (!force || !recoverable)
+            return ward_err_prefix(err, "container \"%s\"", id);
+        e = *err;
+        return recover_delete(ctx, id, dirfd, &e, err);
+    }
+    state_refresh_status(st);
     if (!force && st->status != SPEC_STATUS_STOPPED && st->status != SPEC_STATUS_CREATED)
         return ward_fail(err, "cannot delete container \"%s\" that is not stopped: it is %s", id,
                          spec_status_name(st->status));
+    fault_point("delete:loaded");
     if (kill_and_wait(st, err) < 0)
         return -1;
+    fault_point("delete:killed");
     st->status = SPEC_STATUS_STOPPED;
     if (state_cgroup(st, &cg) == 0 && cgroup_destroy(&cg, &e) < 0)
         ward_log_warning("delete: %s", e.msg);
+    fault_point("delete:cgroup-destroyed");
     run_hooks_with_state(dirfd, st, "poststop", true, &e);
+    fault_point("delete:hooks-run");
     return state_dir_remove(ctx->root, id, err);
 }
 

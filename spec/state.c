@@ -47,6 +47,15 @@ static void emit_annotations(jwriter *w, const spec_state *s)
     jw_kv(w, &s->annotations);
 }
 
+/* How the init ended: each field only once known. */
+static const jfield exit_fields[] = {
+    JF(spec_state, "initExeDev", JK_U64, init_exe_dev, JF_OMITZERO),
+    JF(spec_state, "initExeIno", JK_U64, init_exe_ino, JF_OMITZERO),
+    JFH(spec_state, "exitCode", JK_I32, exit_code, has_exit_code, 0),
+    JFH(spec_state, "exitSignal", JK_I32, exit_signal, has_exit_signal, 0),
+    JFH(spec_state, "oomKilled", JK_BOOL, oom_killed, has_oom_killed, 0),
+};
+
 /* protections_json is ward's own JSON, but it is still parsed so a bad one cannot corrupt the file.
  */
 static int emit_ward_fields(jwriter *w, const spec_state *s, ward_err *err)
@@ -69,6 +78,7 @@ static int emit_ward_fields(jwriter *w, const spec_state *s, ward_err *err)
         jw_key(w, "protections");
         jw_node(w, prot);
     }
+    jf_emit(w, exit_fields, JF_COUNT(exit_fields), s);
     jw_kstrv(w, "ignored", &s->ignored);
     jw_close(w);
     return 0;

@@ -64,6 +64,7 @@ int cg_write(const char *dir, const char *file, const char *value, ward_err *err
     size_t len = strlen(value);
     if (file_path(path, dir, file, err) < 0)
         return -1;
+    cg_undo_note(dir, file);
     fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
         return ward_fail_errno(err, errno, "open %s", path);

@@ -412,3 +412,17 @@ int cg_stats_v2(const char *dir, char **json, ward_err *err)
     yajl_gen_map_close(g);
     return finish(g, json, err);
 }
+
+/* The kernel's OOM kills in the container's memory cgroup (v1 memory.oom_control, v2
+ * memory.events): a stopped container's record says whether the OOM killer ended it. */
+int cg_oom_kills(const ward_cgroup *cg, const cg_layout *l, const char *unified, uint64_t *n)
+{
+    char d[PATH_MAX];
+    const char *dir = l->mode == CGROUP_MODE_V2 ? unified : v1_leaf(cg, l, CG_MEMORY, d);
+    cleanup_free char *text =
+        slurp(dir, l->mode == CGROUP_MODE_V2 ? "memory.events" : "memory.oom_control");
+    if (text == NULL)
+        return -1;
+    *n = field(text, "oom_kill");
+    return 0;
+}

@@ -105,11 +105,12 @@ static int parse_interval(const char *s, long *ms)
     return 0;
 }
 
-/* One {"type":"stats","id":..,"data":{..}} line; -1 once the container is gone or stopped. */
-static int print_stats(ward_ctx *ctx, const char *id, ward_err *err)
+/* One {"type":"stats","id":..,"data":{..}} line (a stopped container's last); -1 when there are
+ * none (the container is gone), *stopped once it has stopped. */
+static int print_stats(ward_ctx *ctx, const char *id, bool *stopped, ward_err *err)
 {
     cleanup_free char *data = NULL;
-    if (container_stats_json(ctx, id, &data, err) < 0)
+    if (container_stats_json(ctx, id, &data, stopped, err) < 0)
         return -1;
     /* the id passed state_validate_id in container_load: no character needs escaping */
     printf("{\"type\":\"stats\",\"id\":\"%s\",\"data\":%s}\n", id, data);
@@ -123,7 +124,7 @@ int cmd_events(ward_ctx *ctx, int argc, char **argv)
                                          {"interval", required_argument, NULL, 'i'},
                                          {NULL, 0, NULL, 0}};
     ward_err err = {0};
-    bool once = false;
+    bool once = false, stopped = false;
     long interval_ms = 5000;
     int c;
     while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
@@ -137,15 +138,15 @@ int cmd_events(ward_ctx *ctx, int argc, char **argv)
     }
     if (cli_want_args("events", argc, optind, 1, 1) != 0)
         return 1;
-    if (print_stats(ctx, argv[optind], &err) < 0)
+    if (print_stats(ctx, argv[optind], &stopped, &err) < 0)
         return ward_log_fail(&err);
-    while (!once) {
+    while (!once && !stopped) {
         struct timespec ts = {.tv_sec = interval_ms / 1000,
                               .tv_nsec = (interval_ms % 1000) * 1000000L};
         while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
             ;
-        /* the stream ends when the container stops (or is deleted) */
-        if (print_stats(ctx, argv[optind], &err) < 0)
+        /* the stream ends with the last stats of a stopped container (or when it is deleted) */
+        if (print_stats(ctx, argv[optind], &stopped, &err) < 0)
             return 0;
     }
     return 0;

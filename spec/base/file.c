@@ -10,7 +10,8 @@
 
 int spec_read_file(const char *path, size_t max, char **out, size_t *len, ward_err *err)
 {
-    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    /* O_NONBLOCK: a FIFO (or device) must be refused by the check below, not hang the open */
+    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     cleanup_free char *buf = NULL;
     size_t used = 0, cap = 4096;
     struct stat st;
