@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """ps (json: host pids, like runc) and events (--stats: one JSON line; else a stream)."""
 import json
-import subprocess
 import time
 
-from exec_helpers import WARD, ctr, default_config, ward, wait_for  # noqa: F401
+from exec_helpers import WARD, ctr, default_config, ward  # noqa: F401
+from lib.common import wait_until
 
 
 def test_ps_json_lists_host_pids(ward, ctr, tmp_path):
@@ -68,7 +68,7 @@ def test_events_stream_ends_when_the_container_stops(ward):
 
 def test_events_of_a_stopped_container(ward):
     cid, _ = ward.start(args=("true",))
-    assert wait_for(lambda: ward.state(cid)["status"] == "stopped")
+    assert wait_until(lambda: ward.state(cid)["status"] == "stopped")
     r = ward.run("events", "--stats", cid)
     assert r.returncode == 1
     assert f'container "{cid}" is not running' in r.stderr
