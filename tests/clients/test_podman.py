@@ -157,14 +157,6 @@ def test_exec_missing_binary(pm, sleeper):
     assert "OCI runtime attempted to invoke a command that was not found" in r.stderr
 
 
-def test_exec_into_stopped_container_fails(pm):
-    pm("run", "--name", "done", IMG, "true")
-    r = pm("exec", "done", "true", check=False)
-    assert r.returncode != 0
-    assert "can only create exec sessions on running containers" in r.stderr
-    pm("rm", "done")
-
-
 # -- observe and change a running container -----------------------------------------------------
 
 def test_top(pm, sleeper):
@@ -203,14 +195,6 @@ def test_pause_unpause(pm):
     assert not cu.is_frozen(pid)
     assert wait_until(lambda: ticks() > n, timeout=cu.WAIT)
     pm("rm", "-f", "-t", "0", "frz")
-
-
-def test_pause_of_stopped_container_fails(pm):
-    pm("run", "--name", "gone", IMG, "true")
-    r = pm("pause", "gone", check=False)
-    assert r.returncode != 0
-    assert "is not running, can't pause" in r.stderr
-    pm("rm", "gone")
 
 
 # -- stop, kill, wait, restart, rm --------------------------------------------------------------
