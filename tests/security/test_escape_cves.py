@@ -24,6 +24,14 @@ def _wait_file(path, timeout=20):
     return wait_until(lambda: os.path.exists(path), timeout=timeout, step=0.02)
 
 
+def _json_file(path):
+    """The JSON document in path, or None while it is missing or still being written."""
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
 def _processes_running(binary):
     """Pids whose /proc/PID/exe is binary (readable ones)."""
     pids = []
@@ -58,9 +66,9 @@ def _exe_scenario(ward, tmp_path, attacker):
                                          binary=wardcopy),
                                stdin=subprocess.DEVNULL, stdout=log, stderr=log)
     try:
-        assert _wait_file(shared / "state.json"), "the createRuntime hook never ran"
-        time.sleep(0.1)  # the hook is still writing
-        pid_b = json.loads((shared / "state.json").read_text())["pid"]
+        state = wait_until(lambda: _json_file(shared / "state.json"), timeout=20)
+        assert state, "the createRuntime hook never wrote the container's state"
+        pid_b = state["pid"]
         targets = [pid_b, creator.pid]
         for pid in targets:
             assert os.readlink(f"/proc/{pid}/exe") == str(wardcopy), pid
