@@ -6,10 +6,10 @@ import hashlib
 import os
 import shlex
 import subprocess
-import time
 
-from exec_helpers import (WARD, ConsoleReceiver, caps_mask, ctr, default_config,  # noqa: F401
-                          proc_status, ward, wait_for)
+from exec_helpers import WARD, caps_mask, ctr, default_config, ward  # noqa: F401
+from lib.common import proc_status, wait_until
+from lib.console import ConsoleReceiver, read_until_eof
 
 NOT_FOUND = ('exec failed: unable to start container process: exec: "nosuchcmd": '
              'executable file not found in $PATH')
@@ -243,13 +243,12 @@ def test_process_file_missing(ward, ctr, tmp_path):
 # ---- tty and fds ----
 
 def test_tty_through_console_socket(ward, ctr, tmp_path):
-    cons = ConsoleReceiver(str(tmp_path))
+    cons = ConsoleReceiver(tmp_path / "console.sock")
     try:
         r = ward.run("exec", "--tty", "--console-socket", cons.path, ctr[0], "sh", "-c",
                      "tty; test -t 0 && test -t 1 && echo isatty; exit 5")
         assert r.returncode == 5, r.stderr
-        out = cons.wait()
-        assert cons.error is None
+        out = read_until_eof(cons.wait()).decode(errors="replace")
         assert cons.name == b"/dev/ptmx"
         assert out.splitlines()[0].startswith("/dev/pts/")
         assert "isatty" in out
@@ -259,14 +258,14 @@ def test_tty_through_console_socket(ward, ctr, tmp_path):
 
 def test_process_file_terminal_with_console_socket(ward, ctr, tmp_path):
     # containerd's shim: terminal:true in the file, --console-socket, no --tty
-    cons = ConsoleReceiver(str(tmp_path))
+    cons = ConsoleReceiver(tmp_path / "console.sock")
     f = tmp_path / "p.json"
     f.write_text(json.dumps(podman_process(["tty"], terminal=True,
                                            consoleSize={"height": 30, "width": 100})))
     try:
         r = ward.run("exec", "--process", f, "--console-socket", cons.path, ctr[0])
         assert r.returncode == 0, r.stderr
-        assert cons.wait().startswith("/dev/pts/")
+        assert read_until_eof(cons.wait()).startswith(b"/dev/pts/")
     finally:
         cons.close()
 
@@ -398,7 +397,7 @@ def test_exec_clone_is_not_dumpable_inside_the_container(ward, tmp_path):
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         log = os.path.join(ward.rootfs, "tmp", "watch.log")
         try:
-            saw = wait_for(lambda: os.path.exists(log) and "DENIED" in open(log).read(), 20)
+            saw = wait_until(lambda: os.path.exists(log) and "DENIED" in open(log).read(), 20)
         finally:
             # release ward whatever happened (it blocks opening the fifo for writing)
             fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
@@ -423,7 +422,7 @@ def test_exec_clone_is_not_dumpable_inside_the_container(ward, tmp_path):
 
 def test_exec_into_stopped_container(ward):
     cid, init = ward.start(args=("true",))
-    assert wait_for(lambda: ward.state(cid)["status"] == "stopped")
+    assert wait_until(lambda: ward.state(cid)["status"] == "stopped")
     r = ward.run("exec", cid, "true")
     assert r.returncode == 1
     assert r.stderr.strip() == "ward: cannot exec in a stopped container"

@@ -10,7 +10,7 @@ import pytest
 
 from lib import hostcheck
 from lib.hooks import hook_args, write_hook
-from lib.runtime import pid_alive, wait_pid_gone
+from lib.common import pid_alive, wait_pid_gone
 
 
 def _wait_for(path, proc, timeout=10):

@@ -6,7 +6,8 @@ import os
 
 import pytest
 
-from exec_helpers import ctr, no_path_env, ward, wait_for  # noqa: F401
+from exec_helpers import ctr, no_path_env, ward  # noqa: F401
+from lib.common import wait_until
 
 CG = "/sys/fs/cgroup"
 
@@ -131,7 +132,7 @@ def test_update_limit_below_usage_is_refused_and_not_recorded(ward, ctr):
 
 def test_update_of_a_stopped_container(ward):
     cid, _ = ward.start(args=("true",))
-    assert wait_for(lambda: ward.state(cid)["status"] == "stopped")
+    assert wait_until(lambda: ward.state(cid)["status"] == "stopped")
     r = ward.run("update", "--memory", "100m", cid)
     assert r.returncode == 1
     assert r.stderr.strip() == f'ward: container "{cid}" is not running'

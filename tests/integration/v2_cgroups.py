@@ -4,7 +4,6 @@
 Resources, the eBPF device filter, CLONE_INTO_CGROUP, freeze, update and cleanup, all on v2."""
 
 import os
-import subprocess
 import time
 
 import pytest
