@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from lib.runtime import find_runtime
+from lib.common import ward_binary
 
 pytestmark = pytest.mark.ward_only
 
@@ -14,7 +14,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def _demo(*args):
-    env = dict(os.environ, WARD=find_runtime(REPO))
+    env = dict(os.environ, WARD=ward_binary())
     return subprocess.run([os.path.join(REPO, "demo", "run-demo"), *args], capture_output=True,
                           text=True, env=env, timeout=120)
 

@@ -19,7 +19,7 @@ import time
 import pytest
 
 from lib import hostcheck
-from lib.runtime import wait_pid_gone
+from lib.common import wait_pid_gone
 
 pytestmark = pytest.mark.ward_only
 

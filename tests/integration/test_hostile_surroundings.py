@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from lib.runtime import pid_alive, wait_pid_gone
+from lib.common import pid_alive, wait_pid_gone
 
 pytestmark = pytest.mark.ward_only
 
