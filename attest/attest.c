@@ -161,9 +161,8 @@ int ward_attest_quote(const ward_attest_cfg *c, uint32_t mask, const uint8_t *no
     int r;
     if (mask == 0)
         mask = 1u << c->pcr;
-    if (nonce_len < WARD_NONCE_MIN || nonce_len > WARD_NONCE_MAX)
-        return ward_fail(err, "nonce: must be %d to %d bytes, got %zu", WARD_NONCE_MIN,
-                         WARD_NONCE_MAX, nonce_len);
+    if (ward_nonce_check(nonce_len, err) < 0)
+        return -1;
     if (ward_tpm_open(c->tcti, &tpm, err) < 0)
         return -1;
     r = quote_with(tpm, c, mask, nonce, nonce_len, json, len, err);

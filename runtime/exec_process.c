@@ -7,6 +7,7 @@
 #include "runtime/internal.h"
 #include "runtime/log.h"
 #include "spec/base/cleanup.h"
+#include "spec/base/file.h"
 #include "spec/parse.h"
 
 #include <ctype.h>

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "spec/base/cleanup.h"
+#include "spec/base/file.h"
 
 int cg_join(char out[PATH_MAX], const char *a, const char *b, ward_err *err)
 {
@@ -92,35 +93,12 @@ int cg_read_all(const char *dir, const char *file, char **out, ward_err *err)
 {
     char path[PATH_MAX];
     cleanup_close int fd = -1;
-    cleanup_free char *buf = NULL;
-    size_t len = 0, cap = 0;
     if (file_path(path, dir, file, err) < 0)
         return -1;
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
         return ward_fail_errno(err, errno, "open %s", path);
-    for (;;) {
-        if (cap - len < 4097) {
-            if (cap > (64u << 20))
-                return ward_fail(err, "reading %s: too large", path);
-            cap = cap ? cap * 2 : 8192;
-            char *nb = realloc(buf, cap);
-            if (nb == NULL)
-                return ward_fail_errno(err, ENOMEM, "reading %s", path);
-            buf = nb;
-        }
-        ssize_t r = read(fd, buf + len, cap - len - 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return ward_fail_errno(err, errno, "reading %s", path);
-        if (r == 0)
-            break;
-        len += (size_t)r;
-    }
-    buf[len] = '\0';
-    *out = steal_ptr(buf);
-    return 0;
+    return ward_read_fd(fd, path, 64u << 20, out, NULL, err);
 }
 
 int cg_read(const char *dir, const char *file, char *buf, size_t len, ward_err *err)

@@ -5,6 +5,7 @@
 #include "runtime/resources_merge.h"
 #include "runtime/cli/update_flags.h"
 #include "spec/base/cleanup.h"
+#include "spec/base/file.h"
 #include "spec/parse.h"
 
 #include <errno.h>
