@@ -4,6 +4,8 @@
 #define WARD_ATTEST_INTERNAL_H
 
 #include <errno.h>
+#include <stddef.h>
+#include <yajl/yajl_tree.h>
 
 #include "spec/base/error.h"
 
@@ -19,5 +21,11 @@ static inline int attest_rejected(ward_err *err)
     err->errnum = EBADMSG;
     return -1;
 }
+
+/*
+ * The members of object obj by name: vals[i] gets the one called names[i], NULL when absent. Not
+ * an object, a member not in names, or one given twice is an error ("unknown field \"x\"").
+ */
+int attest_fields(yajl_val obj, const char *const *names, size_t n, yajl_val *vals, ward_err *err);
 
 #endif

@@ -13,6 +13,7 @@ libwardattest_a_SOURCES = \
 	attest/evlog_file.c \
 	attest/evlog_parse.c \
 	attest/internal.h \
+	attest/json_fields.c \
 	attest/measure.c attest/measure.h \
 	attest/pubkey.c attest/pubkey.h \
 	attest/quote.c attest/quote.h \

@@ -34,18 +34,9 @@ enum {
 
 static int fields_of(yajl_val root, yajl_val f[N_FIELDS], ward_err *err)
 {
-    memset(f, 0, N_FIELDS * sizeof(f[0]));
-    if (!YAJL_IS_OBJECT(root))
-        return attest_reject(err, "evidence: must be a JSON object");
-    for (size_t i = 0; i < root->u.object.len; i++) {
-        size_t k = 0;
-        while (k < N_FIELDS && strcmp(root->u.object.keys[i], FIELDS[k]) != 0)
-            k++;
-        if (k == N_FIELDS)
-            return attest_reject(err, "evidence: unknown field \"%s\"", root->u.object.keys[i]);
-        if (f[k] != NULL)
-            return attest_reject(err, "evidence: field \"%s\" given twice", FIELDS[k]);
-        f[k] = root->u.object.values[i];
+    if (attest_fields(root, FIELDS, N_FIELDS, f, err) < 0) {
+        ward_err_prefix(err, "evidence");
+        return attest_rejected(err);
     }
     if (!YAJL_IS_INTEGER(f[F_VERSION]) || YAJL_GET_INTEGER(f[F_VERSION]) != 1)
         return attest_reject(err, "evidence: version: must be 1");
