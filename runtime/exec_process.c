@@ -8,6 +8,7 @@
 #include "runtime/unsupported.h"
 #include "runtime/log.h"
 #include "spec/base/cleanup.h"
+#include "spec/base/file.h"
 #include "spec/json.h"
 #include "spec/parse.h"
 

@@ -8,6 +8,7 @@
 #include "runtime/recover.h"
 #include "runtime/state_store.h"
 #include "spec/base/cleanup.h"
+#include "spec/base/time.h"
 #include "spec/parse.h"
 
 #include <errno.h>
@@ -19,7 +20,6 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 /* Keep how the init ended once a command has seen it (a zombie's status is gone once reaped).
@@ -74,13 +74,6 @@ static int run_hooks_with_state(int dirfd, const spec_state *st, const char *kin
     if (spec_state_to_oci_json(st, &json, &len, err) < 0)
         return -1;
     return hooks_run(list, kind, json, keep_going, err);
-}
-
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
 /* Write the start byte, then wait until the init has exec'd: its reading end closes (CLOEXEC). */
@@ -170,13 +163,13 @@ int container_kill(const ward_ctx *ctx, const char *id, int sig, bool all, ward_
 static int kill_and_wait(const spec_state *st, ward_err *err)
 {
     ward_cgroup cg;
-    long deadline = now_ms() + 10000;
+    long deadline = ward_now_ms() + 10000;
     if (state_cgroup(st, &cg) == 0 && cgroup_kill_all(&cg, SIGKILL, err) < 0)
         ward_log_warning("delete: %s", err->msg);
     if (state_init_alive(st))
         signal_init(st, SIGKILL, err);
     while (state_init_alive(st)) {
-        if (now_ms() > deadline)
+        if (ward_now_ms() > deadline)
             return ward_fail(err, "container \"%s\": init %d did not die", st->id, (int)st->pid);
         usleep(2000);
     }

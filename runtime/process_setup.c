@@ -164,9 +164,7 @@ int proc_find_executable(const spec_process *p, char out[PATH_MAX], ward_err *er
             return 0;
     }
     /* runc's words, which podman matches to report "command not found" (127) */
-    ward_fail(err, "exec: \"%s\": executable file not found in $PATH", name);
-    err->errnum = ENOENT;
-    return -1;
+    return ward_fail_code(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", name);
 }
 
 int proc_prepare_fds(int preserve_fds, ward_err *err)

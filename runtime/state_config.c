@@ -2,6 +2,7 @@
 /* The config copy in the state dir and the container's cgroup as state.json records it. */
 #include "runtime/state_store.h"
 #include "spec/base/cleanup.h"
+#include "spec/base/file.h"
 #include "spec/parse.h"
 
 #include <errno.h>

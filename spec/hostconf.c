@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "spec/hostconf.h"
 #include "spec/base/cleanup.h"
-#include "spec/parse.h"
+#include "spec/base/file.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -60,13 +60,6 @@ static const jfield exit_fields[] = {
  */
 static int emit_ward_fields(jwriter *w, const spec_state *s, ward_err *err)
 {
-    cleanup_json jnode *prot = NULL;
-    if (s->protections_json != NULL) {
-        if (json_parse(s->protections_json, strlen(s->protections_json), &prot, err) < 0)
-            return ward_err_prefix(err, "protections");
-        if (prot->type != JT_OBJECT)
-            return ward_fail(err, "protections: must be a JSON object");
-    }
     jw_key(w, "ward");
     jw_open(w);
     jw_ku64(w, "initStartTime", s->init_start_time);
@@ -74,9 +67,10 @@ static int emit_ward_fields(jwriter *w, const spec_state *s, ward_err *err)
     jw_kstr(w, "cgroupMode", s->cgroup_mode);
     jw_kbool(w, "systemdCgroup", s->systemd_cgroup);
     jw_kbool(w, "started", s->started);
-    if (prot != NULL) {
+    if (s->protections_json != NULL) {
         jw_key(w, "protections");
-        jw_node(w, prot);
+        if (jw_json_object(w, s->protections_json, err) < 0)
+            return ward_err_prefix(err, "protections");
     }
     jf_emit(w, exit_fields, JF_COUNT(exit_fields), s);
     jw_kstrv(w, "ignored", &s->ignored);
@@ -86,7 +80,7 @@ static int emit_ward_fields(jwriter *w, const spec_state *s, ward_err *err)
 
 int spec_state_to_json(const spec_state *s, char **out, size_t *len, ward_err *err)
 {
-    jwriter w;
+    cleanup_jwriter jwriter w = {0};
     if (jw_init(&w, true, err) < 0)
         return -1;
     jw_open(&w);
@@ -95,10 +89,8 @@ int spec_state_to_json(const spec_state *s, char **out, size_t *len, ward_err *e
     jw_kstr(&w, "created", s->created);
     jw_kstr(&w, "owner", s->owner);
     emit_annotations(&w, s);
-    if (emit_ward_fields(&w, s, err) < 0) {
-        jw_abandon(&w);
+    if (emit_ward_fields(&w, s, err) < 0)
         return -1;
-    }
     jw_close(&w);
     return jw_finish(&w, out, len, err);
 }

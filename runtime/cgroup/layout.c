@@ -14,6 +14,7 @@
 #include <linux/magic.h>
 
 #include "spec/base/cleanup.h"
+#include "spec/base/file.h"
 #include "spec/base/mountinfo.h"
 
 static const struct {
@@ -157,20 +158,9 @@ void cg_layout_set(const cg_layout *l)
 
 static int read_mountinfo(char **text, ward_err *err)
 {
-    cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
-    size_t cap = 0;
-    char *buf = NULL;
-    if (f == NULL)
-        return ward_fail_errno(err, errno, "cgroup: open /proc/self/mountinfo");
-    FILE *mem = open_memstream(&buf, &cap);
-    if (mem == NULL)
-        return ward_fail_errno(err, errno, "cgroup: reading mountinfo");
-    char chunk[8192];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        fwrite(chunk, 1, got, mem);
-    fclose(mem);
-    *text = buf;
+    /* a host with many mounts has a long mountinfo, but not this long */
+    if (spec_read_file("/proc/self/mountinfo", 64u << 20, text, NULL, err) < 0)
+        return ward_err_prefix(err, "cgroup");
     return 0;
 }
 

@@ -17,6 +17,7 @@
 
 #include "runtime/sandbox/internal.h"
 #include "spec/base/cleanup.h"
+#include "spec/base/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -130,21 +131,6 @@ int seccomp_cache_get(const char *cache_dir, uint64_t key, const char *text, siz
     return 0;
 }
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-    while (len > 0) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
-
 void seccomp_cache_put(const char *cache_dir, uint64_t key, const char *text, size_t text_len,
                        const seccomp_prog *prog)
 {
@@ -179,7 +165,7 @@ void seccomp_cache_put(const char *cache_dir, uint64_t key, const char *text, si
         sandbox_debug("seccomp cache: cannot create %s/%s: %s", cache_dir, tmp, strerror(errno));
         return;
     }
-    if (write_all(fd, data, len) < 0 || renameat(dfd, tmp, dfd, name) < 0) {
+    if (ward_write_all(fd, data, len) < 0 || renameat(dfd, tmp, dfd, name) < 0) {
         sandbox_debug("seccomp cache: cannot write %s/%s: %s", cache_dir, name, strerror(errno));
         unlinkat(dfd, tmp, 0);
     }

@@ -12,6 +12,7 @@
 
 #include "runtime/sandbox/internal.h"
 #include "spec/base/cleanup.h"
+#include "spec/json_write.h"
 
 #include <errno.h>
 #include <linux/seccomp.h>
@@ -21,8 +22,6 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
-#include <yajl/yajl_gen.h>
-#include <yajl/yajl_tree.h>
 
 static int load_prog(const seccomp_prog *p, unsigned int flags)
 {
@@ -94,60 +93,28 @@ int sandbox_seccomp_load(const sandbox_seccomp *s, int *notify_fd, ward_err *err
     return sandbox_seccomp_load_last(s, err);
 }
 
-/* {"ociVersion":..,"fds":["seccompFd"],"pid":N,"metadata":..  (still open: state follows) */
-static int payload_head(const spec_seccomp *sc, pid_t pid, yajl_gen g)
-{
-    static const char *fds = "seccompFd";
-    int bad = 0;
-    bad |= yajl_gen_map_open(g);
-    bad |= yajl_gen_string(g, (const unsigned char *)"ociVersion", 10);
-    bad |= yajl_gen_string(g, (const unsigned char *)WARD_OCI_VERSION, strlen(WARD_OCI_VERSION));
-    bad |= yajl_gen_string(g, (const unsigned char *)"fds", 3);
-    bad |= yajl_gen_array_open(g);
-    bad |= yajl_gen_string(g, (const unsigned char *)fds, strlen(fds));
-    bad |= yajl_gen_array_close(g);
-    bad |= yajl_gen_string(g, (const unsigned char *)"pid", 3);
-    bad |= yajl_gen_integer(g, pid);
-    if (sc->listener_metadata) {
-        bad |= yajl_gen_string(g, (const unsigned char *)"metadata", 8);
-        bad |= yajl_gen_string(g, (const unsigned char *)sc->listener_metadata,
-                               strlen(sc->listener_metadata));
-    }
-    return bad ? -1 : 0;
-}
-
+/* {"ociVersion":..,"fds":["seccompFd"],"pid":N,"metadata":..,"state":{the container state}} */
 static int build_payload(const spec_seccomp *sc, const char *state, pid_t pid, char **out,
                          ward_err *err)
 {
-    char errbuf[256];
-    yajl_val tree = yajl_tree_parse(state, errbuf, sizeof(errbuf));
-    yajl_gen g = NULL;
-    const unsigned char *buf;
-    size_t len;
-    int r = -1;
-
-    if (tree == NULL || !YAJL_IS_OBJECT(tree)) {
-        ward_fail(err, "seccomp listener: the container state is not a JSON object");
-        goto out;
-    }
-    g = yajl_gen_alloc(NULL);
-    if (g == NULL || payload_head(sc, pid, g) < 0 || yajl_gen_get_buf(g, &buf, &len) != 0) {
-        ward_fail(err, "seccomp listener: building the payload");
-        goto out;
-    }
-    *out = malloc(len + strlen(state) + 16);
-    if (*out == NULL) {
-        ward_fail_errno(err, ENOMEM, "seccomp listener");
-        goto out;
-    }
-    /* yajl cannot splice raw JSON: the open map gets the (validated) state text appended. */
-    sprintf(*out, "%.*s,\"state\":%s}", (int)len, (const char *)buf, state);
-    r = 0;
-out:
-    if (g)
-        yajl_gen_free(g);
-    yajl_tree_free(tree);
-    return r;
+    cleanup_jwriter jwriter w = {0};
+    if (jw_init(&w, false, err) < 0)
+        return ward_err_prefix(err, "seccomp listener");
+    jw_open(&w);
+    jw_kstr(&w, "ociVersion", WARD_OCI_VERSION);
+    jw_key(&w, "fds");
+    jw_open_array(&w);
+    jw_str(&w, "seccompFd");
+    jw_close_array(&w);
+    jw_ki64(&w, "pid", pid);
+    jw_kstr(&w, "metadata", sc->listener_metadata); /* skipped when NULL */
+    jw_key(&w, "state");
+    if (jw_json_object(&w, state, err) < 0)
+        return ward_err_prefix(err, "seccomp listener: the container state");
+    jw_close(&w);
+    if (jw_finish(&w, out, NULL, err) < 0)
+        return ward_err_prefix(err, "seccomp listener: building the payload");
+    return 0;
 }
 
 static int send_with_fd(int sock, const char *data, size_t len, int fd)

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "spec/base/cleanup.h"
+#include "spec/base/file.h"
 #include "spec/parse.h"
 #include "spec/state.h"
 #include "tests/unit/tap.h"
