@@ -5,6 +5,7 @@
 #include "runtime/hooks.h"
 #include "runtime/log.h"
 #include "runtime/state_store.h"
+#include "runtime/volumes/volumes.h"
 #include "spec/base/cleanup.h"
 #include "spec/parse.h"
 
@@ -164,8 +165,11 @@ int container_delete(const ward_ctx *ctx, const char *id, bool force, ward_err *
     ward_err e;
     if (container_load(ctx, id, true, &dirfd, &st, err) < 0) {
         /* an unreadable state (create killed before its first write) is cleaned with --force */
-        if (force && err->errnum != ENOENT && state_validate_id(id, &e) == 0)
+        if (force && err->errnum != ENOENT && state_validate_id(id, &e) == 0) {
+            if (volumes_teardown(volumes_dir(&ctx->hc), id, err) < 0)
+                return -1;
             return state_dir_remove(ctx->root, id, err);
+        }
         return -1;
     }
     if (!force && st->status != SPEC_STATUS_STOPPED && st->status != SPEC_STATUS_CREATED)
@@ -176,6 +180,9 @@ int container_delete(const ward_ctx *ctx, const char *id, bool force, ward_err *
     st->status = SPEC_STATUS_STOPPED;
     if (state_cgroup(st, &cg) == 0 && cgroup_destroy(&cg, &e) < 0)
         ward_log_warning("delete: %s", e.msg);
+    /* nothing of a volume survives a delete; if it cannot go, the state stays for a retry */
+    if (volumes_teardown(volumes_dir(&ctx->hc), id, err) < 0)
+        return -1;
     run_hooks_with_state(dirfd, st, "poststop", true, &e);
     return state_dir_remove(ctx->root, id, err);
 }

@@ -3,4 +3,5 @@
 libwardspec_a_SOURCES += \
 	spec/base/cleanup.h \
 	spec/base/error.c spec/base/error.h \
-	spec/base/file.c
+	spec/base/file.c \
+	spec/base/hash.h
