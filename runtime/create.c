@@ -17,6 +17,7 @@
 #include "runtime/sync.h"
 #include "runtime/sysctl.h"
 #include "runtime/unsupported.h"
+#include "runtime/volumes/volumes.h"
 #include "spec/base/cleanup.h"
 #include "spec/json.h"
 #include "spec/parse.h"
@@ -48,6 +49,7 @@ typedef struct create_job {
     ward_cgroup cg;
     bool cg_made;
     ns_plan ns;
+    volume_list volumes;
     sandbox_seccomp *seccomp;
     int fifo_fd;
     int sock[2];
@@ -107,6 +109,10 @@ static int load_config(create_job *j, ward_err *err)
     warn_ambient_capabilities(&j->cfg->process.capabilities);
     if (unsupported_settings(NULL, &j->cfg->process, j->cfg->linux_.mount_label, &j->st.ignored,
                              err) < 0)
+        return -1;
+    if (volumes_from_config(j->cfg, &j->volumes, err) < 0)
+        return ward_err_prefix(err, "config.json");
+    if (volumes_available(&j->volumes, err) < 0)
         return -1;
     return resolve_paths(j, err);
 }
@@ -274,6 +280,26 @@ static int init_died(create_job *j, ward_err *err)
                      WEXITSTATUS(status));
 }
 
+/* The init's report of its protections, with the volumes ward made for it added. */
+static int record_protections(create_job *j, const char *init_json, ward_err *err)
+{
+    cleanup_free char *vols = NULL;
+    size_t n = strlen(init_json);
+    if (j->volumes.len == 0) {
+        j->st.protections_json = strdup(init_json);
+        return j->st.protections_json ? 0 : ward_fail_errno(err, ENOMEM, "state");
+    }
+    if (n < 2 || init_json[n - 1] != '}' || volumes_describe(&j->volumes, &vols, err) < 0)
+        return ward_fail(err, "container init: malformed protections report");
+    /* splice "volumes" in as the object's last member */
+    if (asprintf(&j->st.protections_json, "%.*s%s\"volumes\":%s}", (int)(n - 1), init_json,
+                 n > 2 ? "," : "", vols) < 0) {
+        j->st.protections_json = NULL;
+        return ward_fail_errno(err, ENOMEM, "state");
+    }
+    return 0;
+}
+
 /* Serve the init's requests until it reports ready. */
 static int converse(create_job *j, ward_err *err)
 {
@@ -303,8 +329,7 @@ static int converse(create_job *j, ward_err *err)
             break;
         case SYNC_READY:
             ward_log_debug("%s: init ready, protections %s", j->o->id, m.data);
-            j->st.protections_json = strdup(m.data);
-            return j->st.protections_json ? 0 : ward_fail_errno(err, ENOMEM, "state");
+            return record_protections(j, m.data, err);
         default:
             rc = ward_fail(err, "unexpected message %u from container init", m.type);
         }
@@ -387,6 +412,8 @@ static void teardown(create_job *j)
     }
     if (j->cg_made && cgroup_destroy(&j->cg, &e) < 0)
         ward_log_warning("cleanup: %s", e.msg);
+    if (j->volumes.len && volumes_teardown(volumes_dir(&j->ctx->hc), j->o->id, &e) < 0)
+        ward_log_warning("cleanup: %s", e.msg);
     if (j->dirfd >= 0 && state_dir_remove(j->ctx->root, j->o->id, &e) < 0)
         ward_log_warning("cleanup: %s", e.msg);
 }
@@ -415,6 +442,7 @@ static void release(create_job *j)
     free(j->st.cgroup_mode);
     free(j->st.protections_json);
     spec_strv_free(&j->st.ignored);
+    volume_list_free(&j->volumes);
     if (j->cfg)
         spec_config_free(j->cfg);
 }
@@ -439,6 +467,9 @@ static int create_steps(create_job *j, ward_err *err)
     if (make_fifo(j, err) < 0)
         return -1;
     fault_point("create:fifo-made");
+    if (volumes_setup(volumes_dir(&j->ctx->hc), j->o->id, &j->volumes, j->cfg, err) < 0)
+        return -1;
+    fault_point("create:volumes-made");
     if (start_init(j, err) < 0)
         return -1;
     return finish(j, err);

@@ -7,6 +7,7 @@
 #include "runtime/log.h"
 #include "runtime/recover.h"
 #include "runtime/state_store.h"
+#include "runtime/volumes/volumes.h"
 #include "spec/base/cleanup.h"
 #include "spec/base/time.h"
 #include "spec/parse.h"
@@ -212,6 +213,10 @@ int container_delete(const ward_ctx *ctx, const char *id, bool force, ward_err *
     if (state_cgroup(st, &cg) == 0 && cgroup_destroy(&cg, &e) < 0)
         ward_log_warning("delete: %s", e.msg);
     fault_point("delete:cgroup-destroyed");
+    /* nothing of a volume survives a delete; if it cannot go, the state stays for a retry */
+    if (volumes_teardown(volumes_dir(&ctx->hc), id, err) < 0)
+        return -1;
+    fault_point("delete:volumes-removed");
     run_hooks_with_state(dirfd, st, "poststop", true, &e);
     fault_point("delete:hooks-run");
     return state_dir_remove(ctx->root, id, err);

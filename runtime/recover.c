@@ -10,6 +10,7 @@
 #include "runtime/log.h"
 #include "runtime/recover.h"
 #include "runtime/state_store.h"
+#include "runtime/volumes/volumes.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -58,5 +59,7 @@ int recover_delete(const ward_ctx *ctx, const char *id, int dirfd, const ward_er
         return -1;
     if (cgroup_destroy(&cg, &e) < 0)
         ward_log_warning("delete: %s", e.msg);
+    if (volumes_teardown(volumes_dir(&ctx->hc), id, err) < 0)
+        return -1;
     return state_dir_remove(ctx->root, id, err);
 }

@@ -5,8 +5,7 @@
 
 #include <stdio.h>
 
-static int note(const char *who, const char *path, const char *value, spec_strv *out,
-                ward_err *err)
+static int note(const char *who, const char *path, const char *value, spec_strv *out, ward_err *err)
 {
     char item[512];
     if (value == NULL || value[0] == '\0')

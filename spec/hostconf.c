@@ -118,6 +118,8 @@ static int apply_path_key(ward_hostconf *hc, const char *key, const char *v, con
         field = &hc->event_log;
     else if (strcmp(key, "policy.path") == 0)
         field = &hc->policy_path;
+    else if (strcmp(key, "volumes.dir") == 0)
+        field = &hc->volumes_dir;
     if (field == NULL) {
         *why = NULL;
         return -1;
@@ -274,5 +276,6 @@ void ward_hostconf_free(ward_hostconf *hc)
     free(hc->tpm_ca_dir);
     free(hc->event_log);
     free(hc->policy_path);
+    free(hc->volumes_dir);
     ward_hostconf_init(hc);
 }

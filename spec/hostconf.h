@@ -17,6 +17,7 @@
  *   tpm.ca_dir = /etc/ward/tpm-ca
  *   attest.event_log = /var/lib/ward/attest/events.log
  *   policy.path = /etc/ward/policy.json
+ *   volumes.dir = /var/lib/ward/volumes    # encrypted volumes' backing files (root only)
  */
 #ifndef WARD_SPEC_HOSTCONF_H
 #define WARD_SPEC_HOSTCONF_H
@@ -41,6 +42,7 @@ typedef struct ward_hostconf {
     char *tpm_ca_dir;
     char *event_log;
     char *policy_path;
+    char *volumes_dir; /* NULL: the default */
 } ward_hostconf;
 
 /* Defaults for every key (no file needed). */

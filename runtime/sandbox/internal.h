@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "runtime/sandbox/sandbox.h"
+#include "spec/base/hash.h"
 
 /* ---- the baseline, as data (seccomp_baseline.c) ---- */
 
@@ -89,9 +90,6 @@ void seccomp_text_num(seccomp_text *t, uint64_t v);
 #define seccomp_text_lit(t, s) seccomp_text_put((t), (s), sizeof(s) - 1)
 /* Adds a string with its length, so that no string content can imitate the structure. */
 void seccomp_text_str(seccomp_text *t, const char *key, const char *s);
-
-uint64_t seccomp_fnv1a64(const void *data, size_t len, uint64_t seed);
-#define SECCOMP_FNV_SEED 0xcbf29ce484222325ULL
 
 /* Host header of every cache key: native arch, kernel release, libseccomp version. */
 int seccomp_host_header(seccomp_text *t, ward_err *err);

@@ -46,14 +46,14 @@ static int build_one(const void *profile, text_fn text, compile_fn compile, cons
         ward_fail_errno(err, ENOMEM, "seccomp: canonical profile");
         goto out;
     }
-    out->profile_hash = seccomp_fnv1a64(prof.buf, prof.len, SECCOMP_FNV_SEED);
+    out->profile_hash = ward_fnv1a64(prof.buf, prof.len, WARD_FNV1A64_SEED);
     /* The key covers host + profile: append the profile to the host header. */
     seccomp_text_add(&host, "%s", prof.buf);
     if (host.oom) {
         ward_fail_errno(err, ENOMEM, "seccomp: cache key");
         goto out;
     }
-    out->cache_key = seccomp_fnv1a64(host.buf, host.len, SECCOMP_FNV_SEED);
+    out->cache_key = ward_fnv1a64(host.buf, host.len, WARD_FNV1A64_SEED);
     if (seccomp_cache_get(cache_dir, out->cache_key, host.buf, host.len, out) == 0) {
         r = 0;
         goto out;

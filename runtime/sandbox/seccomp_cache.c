@@ -116,7 +116,7 @@ int seccomp_cache_get(const char *cache_dir, uint64_t key, const char *text, siz
         return 1;
     }
     memcpy(&sum, data + len - 8, 8);
-    if (sum != seccomp_fnv1a64(data, len - 8, SECCOMP_FNV_SEED)) {
+    if (sum != ward_fnv1a64(data, len - 8, WARD_FNV1A64_SEED)) {
         sandbox_debug("seccomp cache: %s is corrupt, rebuilding", name);
         return 1;
     }
@@ -155,7 +155,7 @@ void seccomp_cache_put(const char *cache_dir, uint64_t key, const char *text, si
     memcpy(data + CACHE_MAGIC_LEN + 12, &skipped, 4);
     memcpy(data + CACHE_HDR_LEN, text, text_len);
     memcpy(data + CACHE_HDR_LEN + text_len, prog->insns, prog->len * 8);
-    sum = seccomp_fnv1a64(data, len - 8, SECCOMP_FNV_SEED);
+    sum = ward_fnv1a64(data, len - 8, WARD_FNV1A64_SEED);
     memcpy(data + len - 8, &sum, 8);
 
     key_name(key, name, sizeof(name));

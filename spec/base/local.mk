@@ -5,4 +5,5 @@ libwardspec_a_SOURCES += \
 	spec/base/error.c spec/base/error.h \
 	spec/base/file.c spec/base/file.h \
 	spec/base/mountinfo.c spec/base/mountinfo.h \
+	spec/base/hash.h \
 	spec/base/time.h

@@ -26,13 +26,15 @@ pytestmark = pytest.mark.ward_only
 # Every step each command passes, in order (a step seen twice is the same write again).
 STEPS = {
     "create": ["create:dir-locked", "create:dir-made", "write:state.json", "write:config.json",
-               "create:cgroup-made", "create:fifo-made", "create:cloned", "write:state.json",
+               "create:cgroup-made", "create:fifo-made", "create:volumes-made", "create:cloned",
+               "write:state.json",
                "create:pid-recorded", "create:init-in-cgroup", "create:init-released",
                "create:init-ready", "write:state.json", "create:created-recorded", "create:done"],
     "start": ["start:loaded", "start:fifo-written", "start:released", "write:state.json",
               "start:recorded"],
     "update": ["update:loaded", "update:cgroup-updated", "write:config.json"],
-    "delete": ["delete:loaded", "delete:killed", "delete:cgroup-destroyed", "delete:hooks-run",
+    "delete": ["delete:loaded", "delete:killed", "delete:cgroup-destroyed", "delete:volumes-removed",
+               "delete:hooks-run",
                "delete:before-state-unlink", "delete:before-rmdir"],
 }
 
