@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -82,7 +83,7 @@ static int prepare(const exec_job *j, int sync_fd, char exec_path[PATH_MAX], war
     /* ward moves us into the cgroup (v1) before it says go */
     if (sync_expect(sync_fd, SYNC_GO, &m, NULL, err) < 0)
         return -1;
-    if (join_namespaces(j, err) < 0)
+    if (join_namespaces(j, err) < 0 || proc_reguard(SIGKILL, err) < 0)
         return -1;
     if (j->proc->terminal && take_terminal(j, sync_fd, err) < 0)
         return -1;
@@ -116,6 +117,10 @@ void exec_child_main(const exec_job *j, int sync_fd)
     envp = proc_strv_for_exec(&j->proc->env);
     if (argv == NULL || envp == NULL)
         _exit(1);
+    if (confine_last(j->seccomp, &err) < 0) {
+        sync_send_error(sync_fd, &err);
+        _exit(1);
+    }
     execve(exec_path, argv, envp);
     ward_fail_errno(&err, errno, "exec failed: unable to start container process: exec: \"%s\"",
                     exec_path);

@@ -2,6 +2,7 @@
 /* A process seen from the host by its pid: its start time, and the pid file a caller asks for. */
 #include "runtime/pid.h"
 #include "spec/base/cleanup.h"
+#include "spec/base/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -53,7 +54,7 @@ int write_pid_file(const char *path, pid_t pid, ward_err *err)
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0)
         return ward_fail_errno(err, errno, "write pid file %s", path);
-    if (write(fd, buf, (size_t)n) != n || rename(tmp, path) < 0) {
+    if (ward_write_all(fd, buf, (size_t)n) < 0 || rename(tmp, path) < 0) {
         int e = errno;
         unlink(tmp);
         return ward_fail_errno(err, e, "write pid file %s", path);

@@ -5,13 +5,21 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "spec/config.h"
 
 int proc_apply_rlimits(const spec_process *p, ward_err *err);
 int proc_apply_oom_score_adj(const spec_process *p, ward_err *err);
 
-/* setgroups, setresgid, setresuid keeping capabilities across the uid change. */
+/*
+ * setresgid + setresuid to uid/gid, then no longer dumpable and the parent-death signal it had,
+ * both of which the kernel resets when effective ids change. Every change of ids uses this.
+ */
+int proc_setresid(uid_t uid, gid_t gid, ward_err *err);
+/* Non-dumpable and pdeathsig again: after a setns(CLONE_NEWUSER), which can change credentials. */
+int proc_reguard(int pdeathsig, ward_err *err);
+/* setgroups, then proc_setresid keeping capabilities across the uid change. */
 int proc_set_user(const spec_process *p, ward_err *err);
 
 /* Find args[0] in the container's PATH (from process.env), as execvpe would, without executing. */

@@ -114,8 +114,20 @@ static int run_runtime_hooks(const spawn_peer *p, int sock, ward_err *err)
     return sync_send(sock, SYNC_HOOKS_DONE, NULL, 0, -1, err);
 }
 
-/* One message: 1 when it was SYNC_READY, 0 to go on, -1 on failure. */
-static int serve_one(int sock, const spawn_peer *p, sync_msg *m, int fd, ward_err *err)
+/* A terminal's master: to the console socket, or the caller's now (*fd taken). */
+static int hand_over_console(const spawn_peer *p, int *fd, ward_err *err)
+{
+    if (p->console_socket == NULL && p->console_master != NULL) {
+        *p->console_master = *fd;
+        *fd = -1;
+        return 0;
+    }
+    return console_send_to_socket(p->console_socket, *fd, err);
+}
+
+/* One message: 1 when it was SYNC_READY, 0 to go on, -1 on failure. A passed fd the message
+ * hands on is taken (*fd = -1); the caller closes any other. */
+static int serve_one(int sock, const spawn_peer *p, sync_msg *m, int *fd, ward_err *err)
 {
     switch (m->type) {
     case SYNC_READY:
@@ -132,9 +144,9 @@ static int serve_one(int sock, const spawn_peer *p, sync_msg *m, int fd, ward_er
             break;
         return run_runtime_hooks(p, sock, err);
     case SYNC_CONSOLE:
-        return console_send_to_socket(p->console_socket, fd, err);
+        return hand_over_console(p, fd, err);
     case SYNC_SECCOMP_NOTIFY:
-        return forward_seccomp_fd(p, fd, err);
+        return forward_seccomp_fd(p, *fd, err);
     }
     return ward_fail(err, "unexpected message %u from %s", m->type, p->name);
 }
@@ -145,7 +157,7 @@ int spawn_serve(int sock, const spawn_peer *p, sync_msg *ready, ward_err *err)
         int fd = -1, rc;
         if (sync_recv(sock, ready, &fd, err) < 0)
             return err->errnum == EPIPE && p->died ? p->died(p->ctx, err) : -1;
-        rc = serve_one(sock, p, ready, fd, err);
+        rc = serve_one(sock, p, ready, &fd, err);
         if (fd >= 0)
             close(fd);
         if (rc != 0)

@@ -46,8 +46,11 @@ typedef struct spawn_peer {
     const spec_config *cfg;     /* hooks, linux.seccomp.listenerPath */
     const spec_state *st;       /* the OCI state hooks and the seccomp agent get */
     const char *console_socket; /* where a terminal's master goes */
-    bool runtime_hooks;         /* the init asks ward to run prestart and createRuntime */
-    int *exec_status;           /* exec: SYNC_EXEC_FAILED sets 127 or 126; NULL: unexpected */
+    /* Without a console socket, the terminal's master is handed over here instead (create's
+     * caller, `ward run` in the foreground, holds it); NULL: a socket is required. */
+    int *console_master;
+    bool runtime_hooks; /* the init asks ward to run prestart and createRuntime */
+    int *exec_status;   /* exec: SYNC_EXEC_FAILED sets 127 or 126; NULL: unexpected */
     /* The child closed its end without a word (NULL: the receive error stands). */
     int (*died)(void *ctx, ward_err *err);
     void *ctx;
@@ -55,8 +58,8 @@ typedef struct spawn_peer {
 
 /*
  * Serve the child on sock until it sends SYNC_READY (copied to *ready): a terminal goes to the
- * console socket, a seccomp listener to linux.seccomp.listenerPath, hook requests are run. A
- * SYNC_ERROR (or SYNC_EXEC_FAILED) becomes err.
+ * console socket (or to *console_master), a seccomp listener to linux.seccomp.listenerPath, hook
+ * requests are run. A SYNC_ERROR (or SYNC_EXEC_FAILED) becomes err.
  */
 int spawn_serve(int sock, const spawn_peer *p, sync_msg *ready, ward_err *err);
 

@@ -49,7 +49,4 @@ int spec_resources_parse(const char *json, size_t len, spec_resources **out, war
 int spec_default_config_json(bool rootless, uint32_t host_uid, uint32_t host_gid, char **out,
                              ward_err *err);
 
-/* Read a whole file (at most max bytes) into a NUL-terminated buffer. */
-int spec_read_file(const char *path, size_t max, char **out, size_t *len, ward_err *err);
-
 #endif

@@ -177,13 +177,23 @@ int cgroup_enter(const ward_cgroup *cg, pid_t pid, ward_err *err)
     return b->enter(cg, l, pid, err);
 }
 
+/* All or nothing: a write the kernel refuses undoes the ones before it (undo.c). */
 int cgroup_update(const ward_cgroup *cg, const spec_resources *r, ward_err *err)
 {
     const cg_backend *b;
     const cg_layout *l = layout_for(cg, &b, err);
+    int lost;
     if (l == NULL)
         return -1;
-    return r == NULL ? 0 : b->update(cg, l, r, err);
+    if (r == NULL)
+        return 0;
+    cg_undo_begin();
+    if (b->update(cg, l, r, err) == 0)
+        return cg_undo_end(false);
+    lost = cg_undo_end(true);
+    if (lost > 0)
+        ward_err_prefix(err, "%d earlier cgroup writes could not be rolled back", lost);
+    return -1;
 }
 
 int cgroup_freeze(const ward_cgroup *cg, bool freeze, ward_err *err)
@@ -257,6 +267,13 @@ int cgroup_stats_json(const ward_cgroup *cg, char **json, ward_err *err)
     const cg_backend *b;
     const cg_layout *l = layout_for(cg, &b, err);
     return l == NULL ? -1 : b->stats(cg, l, json, err);
+}
+
+int cgroup_oom_kills(const ward_cgroup *cg, uint64_t *n, ward_err *err)
+{
+    const cg_backend *b;
+    const cg_layout *l = layout_for(cg, &b, err);
+    return l == NULL ? -1 : b->oom_kills(cg, l, n, err);
 }
 
 int cgroup_destroy(const ward_cgroup *cg, ward_err *err)

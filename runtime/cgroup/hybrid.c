@@ -49,5 +49,6 @@ const cg_backend cg_backend_hybrid = {
     .is_frozen = cg_v1_is_frozen,
     .procs_dir = cg_v1_procs_dir,
     .stats = cg_stats_v1,
+    .oom_kills = cg_oom_kills_v1,
     .destroy = cg_v1_destroy,
 };

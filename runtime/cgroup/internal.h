@@ -72,6 +72,13 @@ int cg_check_path(const char *path, ward_err *err);
 int cg_write(const char *dir, const char *file, const char *value, ward_err *err);
 int cg_writef(const char *dir, const char *file, ward_err *err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* ---- undo.c ---- */
+/* Between begin and end, cg_write remembers each file's old value (cg_undo_note); end(true)
+ * writes them back, last first, and returns how many files it could not restore. */
+void cg_undo_begin(void);
+void cg_undo_note(const char *dir, const char *file);
+int cg_undo_end(bool roll_back);
+
 /* Read a small file, trailing newline removed. */
 int cg_read(const char *dir, const char *file, char *buf, size_t len, ward_err *err);
 /* Read a whole file (malloc'ed, NUL-terminated). */
@@ -159,6 +166,8 @@ typedef struct cg_backend {
     /* A directory whose cgroup.procs lists every process of the container. */
     int (*procs_dir)(const ward_cgroup *cg, const cg_layout *l, char dir[PATH_MAX], ward_err *err);
     int (*stats)(const ward_cgroup *cg, const cg_layout *l, char **json, ward_err *err);
+    /* The kernel's OOM kills in the container's memory cgroup. */
+    int (*oom_kills)(const ward_cgroup *cg, const cg_layout *l, uint64_t *n, ward_err *err);
     int (*destroy)(const ward_cgroup *cg, const cg_layout *l, ward_err *err);
     /* cgroup.kill in procs_dir; returns 1 when the kernel has none. NULL: signal each process. */
     int (*kill)(const char *dir, ward_err *err);
@@ -213,5 +222,12 @@ int cg_check_memory_usage(const char *dir, const char *usage_file, const spec_me
 /* ---- stats.c ---- */
 int cg_stats_v1(const ward_cgroup *cg, const cg_layout *l, char **json, ward_err *err);
 int cg_stats_v2(const char *dir, char **json, ward_err *err);
+/*
+ * The kernel's OOM kills in the container's memory cgroup (v1 memory.oom_control, v2
+ * memory.events in dir): a stopped container's record says whether the OOM killer ended it.
+ * -1 when the memory cgroup or its file is missing.
+ */
+int cg_oom_kills_v1(const ward_cgroup *cg, const cg_layout *l, uint64_t *n, ward_err *err);
+int cg_oom_kills_v2(const ward_cgroup *cg, const char *dir, uint64_t *n, ward_err *err);
 
 #endif

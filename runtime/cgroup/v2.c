@@ -217,6 +217,12 @@ static int v2_stats(const ward_cgroup *cg, const cg_layout *l, char **json, ward
     return cg_v2_dir(cg, l, dir, err) < 0 ? -1 : cg_stats_v2(dir, json, err);
 }
 
+static int v2_oom_kills(const ward_cgroup *cg, const cg_layout *l, uint64_t *n, ward_err *err)
+{
+    char dir[PATH_MAX];
+    return cg_v2_dir(cg, l, dir, err) < 0 ? -1 : cg_oom_kills_v2(cg, dir, n, err);
+}
+
 static int v2_destroy(const ward_cgroup *cg, const cg_layout *l, ward_err *err)
 {
     char dir[PATH_MAX];
@@ -231,6 +237,7 @@ const cg_backend cg_backend_v2 = {
     .is_frozen = v2_is_frozen,
     .procs_dir = cg_v2_dir,
     .stats = v2_stats,
+    .oom_kills = v2_oom_kills,
     .destroy = v2_destroy,
     .kill = v2_kill,
     .clone_into = true,
