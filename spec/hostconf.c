@@ -165,6 +165,8 @@ static int apply_key(ward_hostconf *hc, const char *key, const char *v, const ch
         return set_string(&hc->tpm_ca_dir, v);
     if (strcmp(key, "attest.event_log") == 0)
         return set_string(&hc->event_log, v);
+    if (strcmp(key, "attest.node_key") == 0)
+        return set_string(&hc->node_key, v);
     if (strcmp(key, "policy.path") == 0)
         return set_string(&hc->policy_path, v);
     *why = NULL;
@@ -250,6 +252,7 @@ void ward_hostconf_free(ward_hostconf *hc)
     free(hc->tpm_tcti);
     free(hc->tpm_ca_dir);
     free(hc->event_log);
+    free(hc->node_key);
     free(hc->policy_path);
     ward_hostconf_init(hc);
 }
