@@ -18,6 +18,7 @@ libwardrt_a_SOURCES = \
 	runtime/namespaces.c runtime/namespaces.h \
 	runtime/ops.c runtime/ops_cgroup.c \
 	runtime/process_setup.c runtime/process_setup.h \
+	runtime/result.c runtime/result.h \
 	runtime/resources_merge.c runtime/resources_merge.h \
 	runtime/signals.c runtime/signals.h \
 	runtime/state_config.c \

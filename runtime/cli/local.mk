@@ -10,6 +10,7 @@ ward_SOURCES = \
 	runtime/cli/info.c \
 	runtime/cli/lifecycle.c \
 	runtime/cli/manage.c \
+	runtime/cli/result.c \
 	runtime/cli/update.c \
 	runtime/cli/update_flags.c runtime/cli/update_flags.h
 ward_LDADD = $(RUNTIME_LIBS)

@@ -35,6 +35,8 @@ static const command commands[] = {
     {"spec", cmd_spec, "write a default config.json"},
     {"features", cmd_features, "print the features document"},
     {"attest", cmd_attest, "TPM attestation (node, quote, verify, log)"},
+    {"key", cmd_key, "the node's signing key (show, export-pem)"},
+    {"manifest", cmd_manifest, "verify a signed result manifest"},
 };
 
 static void print_version(void)
@@ -192,8 +194,10 @@ int main(int argc, char **argv)
         int rc;
         if (strcmp(name, commands[i].name) != 0)
             continue;
-        /* attest parses its own host config in the helper */
-        if (strcmp(name, "attest") && strcmp(name, "spec") && setup_globals(&ctx, &g) != 0)
+        /* attest, key and manifest parse the host config in their helpers */
+        ctx.config_path = g.config;
+        if (strcmp(name, "attest") && strcmp(name, "key") && strcmp(name, "manifest") &&
+            strcmp(name, "spec") && setup_globals(&ctx, &g) != 0)
             return 1;
         optind = 1;
         rc = commands[i].fn(&ctx, sub_argc, sub_argv);
