@@ -61,3 +61,9 @@ pkglibexec_PROGRAMS += ward-manifest
 ward_manifest_SOURCES = attest/manifest_cli.c
 ward_manifest_CFLAGS = $(libwardmanifest_a_CFLAGS)
 ward_manifest_LDADD = $(WARD_MANIFEST_LIBS)
+# bench/manifest-bench's in-process half (built by make check, not run as a test)
+check_PROGRAMS += bench/manifest-bench-lib
+bench_manifest_bench_lib_SOURCES = bench/manifest_bench_lib.c
+bench_manifest_bench_lib_CFLAGS = $(libwardmanifest_a_CFLAGS)
+bench_manifest_bench_lib_LDADD = $(WARD_MANIFEST_LIBS)
+EXTRA_DIST += bench/manifest-bench tests/integration/test_result.py
