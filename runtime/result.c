@@ -222,7 +222,8 @@ static int open_beneath(int root, const char *rest, uint64_t resolve, const char
         fd = (int)syscall(SYS_openat2, root, *rest ? rest : ".", &how, sizeof(how));
     while (fd < 0 && errno == EAGAIN);
     if (fd < 0 && errno == EXDEV)
-        return ward_fail(err, "output %s: a symlink leads out of the container's files", path);
+        return ward_fail(err, "output %s: a symlink or \"..\" leads out of the container's files",
+                         path);
     if (fd < 0)
         return ward_fail_errno(err, errno, "output %s", path);
     return fd;
@@ -263,8 +264,7 @@ static int resolve(const spec_state *st, const spec_config *cfg, const char *pat
     if (path[best_len] == '\0')
         return steal_fd(root);
     /* beneath the source: a symlink that leads out is an error, not followed */
-    return open_beneath(root, path + best_len,
-                        RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV, path, err);
+    return open_beneath(root, path + best_len, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS, path, err);
 }
 
 int container_result_output(const ward_ctx *ctx, const char *id, const char *path, int *fd,
