@@ -229,7 +229,60 @@ static int open_beneath(int root, const char *rest, uint64_t resolve, const char
     return fd;
 }
 
-static int resolve(const spec_state *st, const spec_config *cfg, const char *path, ward_err *err)
+static int fd_path(int fd, char out[PATH_MAX])
+{
+    char proc[64];
+    ssize_t n;
+    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+    n = readlink(proc, out, PATH_MAX - 1);
+    if (n < 0)
+        return -1;
+    out[n] = '\0';
+    return 0;
+}
+
+/*
+ * The container path that fd (resolved beneath the rootfs root) stands for: where the symlinks
+ * on the way led; "" when it cannot be told (then the lexical path stands).
+ */
+static void container_path_of(int root, int fd, char out[PATH_MAX])
+{
+    char r[PATH_MAX], f[PATH_MAX];
+    size_t n;
+    out[0] = '\0';
+    if (fd_path(root, r) < 0 || fd_path(fd, f) < 0)
+        return;
+    n = strlen(r);
+    if (strncmp(r, f, n) == 0 && (f[n] == '/' || f[n] == '\0'))
+        snprintf(out, PATH_MAX, "%s", f[n] ? f + n : "/");
+}
+
+static int resolve(const spec_state *st, const spec_config *cfg, const char *path, int depth,
+                   ward_err *err);
+
+/* Beneath the rootfs; when symlinks led into a bind mount's destination, through that mount. */
+static int resolve_in_rootfs(const spec_state *st, const spec_config *cfg, const char *path,
+                             int depth, ward_err *err)
+{
+    cleanup_close int root = open(st->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    cleanup_close int fd = -1;
+    char canon[PATH_MAX];
+    if (root < 0)
+        return ward_fail_errno(err, errno, "output %s: rootfs %s", path, st->rootfs);
+    fd = open_beneath(root, path, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, path, err);
+    if (fd < 0)
+        return -1;
+    container_path_of(root, fd, canon);
+    if (depth == 0 && canon[0] == '/' && strcmp(canon, path) != 0) {
+        for (size_t i = 0; i < cfg->n_mounts; i++)
+            if (holds(cfg->mounts[i].destination, canon) > 1)
+                return resolve(st, cfg, canon, depth + 1, err);
+    }
+    return steal_fd(fd);
+}
+
+static int resolve(const spec_state *st, const spec_config *cfg, const char *path, int depth,
+                   ward_err *err)
 {
     const spec_mount *best = NULL;
     size_t best_len = 0;
@@ -248,12 +301,8 @@ static int resolve(const spec_state *st, const spec_config *cfg, const char *pat
                          "output %s: on a %s mount at %s, whose contents do not outlive the "
                          "container (use a bind mount or the rootfs)",
                          path, best->type ? best->type : "non-bind", best->destination);
-    if (best == NULL) {
-        root = open(st->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (root < 0)
-            return ward_fail_errno(err, errno, "output %s: rootfs %s", path, st->rootfs);
-        return open_beneath(root, path, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, path, err);
-    }
+    if (best == NULL)
+        return resolve_in_rootfs(st, cfg, path, depth, err);
     if (best->source[0] == '/')
         snprintf(src, sizeof(src), "%s", best->source);
     else
@@ -290,7 +339,7 @@ int container_result_output(const ward_ctx *ctx, const char *id, const char *pat
         return -1;
     if (st->rootfs == NULL)
         return ward_fail(err, "container \"%s\": state.json has no rootfs", id);
-    *fd = resolve(st, cfg, path, err);
+    *fd = resolve(st, cfg, path, 0, err);
     if (*fd < 0)
         return -1;
     *name = strndup(base, (size_t)(path + n - base));

@@ -36,7 +36,8 @@ int container_result_record(const ward_ctx *ctx, const char *id, const ward_run_
 /*
  * Resolve an output path as the container saw it ("/out") to an O_PATH fd on the host: through
  * the config's bind mount whose destination holds it (beneath the mount's source, refusing any
- * symlink that leads out), else beneath the rootfs (symlinks resolved as inside the container).
+ * symlink that leads out), else beneath the rootfs (symlinks resolved as inside the container;
+ * one that leads into a bind mount's destination continues through that mount).
  * Paths on other mounts (tmpfs, proc...) are refused: their contents are gone. *name is the
  * output's subject name prefix (its last component, malloc'ed).
  */

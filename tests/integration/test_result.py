@@ -190,6 +190,19 @@ def test_output_symlink_leading_out_is_refused(ctx, trust):
     assert r.rc == 0, r
 
 
+def test_rootfs_symlink_into_a_bind_mount_is_followed_as_the_container_saw_it(ctx, trust):
+    out = trust.out_dir()
+    b = ctx.bundle(private=True, script="echo v > /out/v")
+    b.bind(out, "/out")
+    os.symlink("/out", os.path.join(b.rootfs, "data"))  # /data -> /out inside the container
+    m = ctx.path("r.json")
+    r = trust.run(b, m, "/data")
+    assert r.rc == 0, r
+    st = payload_of(envelope(m))
+    assert [s["name"] for s in st["subject"]] == ["data/v"]   # the bind source's file
+    assert st["subject"][0]["digest"]["sha256"] == hashlib.sha256(b"v\n").hexdigest()
+
+
 def test_output_on_tmpfs_is_refused(ctx, trust):
     b = ctx.bundle(script="true")
     r = trust.run(b, ctx.path("r.json"), "/dev/shm")
