@@ -97,20 +97,6 @@ int state_dir_open(const char *root, const char *id, bool lock, ward_err *err)
     return fd;
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t w = write(fd, data, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        data += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
-
 int state_write_file(int dirfd, const char *name, const char *data, size_t len, mode_t mode,
                      ward_err *err)
 {
@@ -120,7 +106,7 @@ int state_write_file(int dirfd, const char *name, const char *data, size_t len, 
     fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
     if (fd < 0)
         return ward_fail_errno(err, errno, "write %s", name);
-    if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+    if (spec_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
         int e = errno;
         unlinkat(dirfd, tmp, 0);
         return ward_fail_errno(err, e, "write %s", name);
@@ -259,7 +245,7 @@ int write_pid_file(const char *path, pid_t pid, ward_err *err)
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0)
         return ward_fail_errno(err, errno, "write pid file %s", path);
-    if (write_all(fd, buf, (size_t)n) < 0 || rename(tmp, path) < 0) {
+    if (spec_write_all(fd, buf, (size_t)n) < 0 || rename(tmp, path) < 0) {
         int e = errno;
         unlink(tmp);
         return ward_fail_errno(err, e, "write pid file %s", path);

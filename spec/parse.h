@@ -51,5 +51,7 @@ int spec_default_config_json(bool rootless, uint32_t host_uid, uint32_t host_gid
 
 /* Read a whole file (at most max bytes) into a NUL-terminated buffer. */
 int spec_read_file(const char *path, size_t max, char **out, size_t *len, ward_err *err);
+/* Write all of buf to fd, retrying short writes and EINTR; -1 with errno set on failure. */
+int spec_write_all(int fd, const void *buf, size_t len);
 
 #endif

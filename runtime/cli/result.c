@@ -8,6 +8,7 @@
 #include "runtime/log.h"
 #include "runtime/result.h"
 #include "spec/base/cleanup.h"
+#include "spec/parse.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -45,20 +46,6 @@ static void place_fds(const int *fds, size_t n)
     for (size_t i = 0; i < n; i++)
         if (dup2(high[i], 3 + (int)i) < 0)
             _exit(127);
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t w = write(fd, buf, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        buf += w;
-        len -= (size_t)w;
-    }
-    return 0;
 }
 
 static int spawn(const ward_ctx *ctx, const cli_result *r, const char *record, const int *fds,
@@ -104,7 +91,7 @@ static int spawn(const ward_ctx *ctx, const cli_result *r, const char *record, c
     }
     close(pipefd[0]);
     old = signal(SIGPIPE, SIG_IGN);
-    (void)write_all(pipefd[1], record, strlen(record)); /* the helper reports a short record */
+    (void)spec_write_all(pipefd[1], record, strlen(record)); /* the helper reports a short record */
     close(pipefd[1]);
     signal(SIGPIPE, old);
     while (waitpid(pid, &status, 0) < 0)

@@ -52,3 +52,18 @@ int spec_read_file(const char *path, size_t max, char **out, size_t *len, ward_e
     *len = used;
     return 0;
 }
+
+int spec_write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
