@@ -20,6 +20,7 @@ libwardrt_a_SOURCES = \
 	runtime/ops.c runtime/ops_cgroup.c \
 	runtime/process_setup.c runtime/process_setup.h \
 	runtime/recover.c runtime/recover.h \
+	runtime/result.c runtime/result.h \
 	runtime/resources_merge.c runtime/resources_merge.h \
 	runtime/signals.c runtime/signals.h \
 	runtime/state_config.c \

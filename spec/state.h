@@ -47,7 +47,7 @@ typedef struct spec_state {
     int32_t exit_code;   /* exit status when it exited */
     int32_t exit_signal; /* the signal that killed it */
     bool oom_killed;     /* the kernel's OOM killer killed a process of the container */
-    spec_strv ignored;      /* "path=value" of config settings ward does not apply (no LSM) */
+    spec_strv ignored;   /* "path=value" of config settings ward does not apply (no LSM) */
 } spec_state;
 
 const char *spec_status_name(spec_status s);

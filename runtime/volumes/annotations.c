@@ -97,8 +97,9 @@ static int parse_options(char *opts, const char *key, volume_spec *v, ward_err *
         if (strncmp(o, "size=", 5) == 0 && !have_size) {
             if (parse_size(o + 5, &v->size) < 0 || v->size < VOLUME_SIZE_MIN ||
                 v->size > VOLUME_SIZE_MAX)
-                return ward_fail(err, "annotation %s: size must be 32M to 16T (K, M, G, T: "
-                                      "binary units)",
+                return ward_fail(err,
+                                 "annotation %s: size must be 32M to 16T (K, M, G, T: "
+                                 "binary units)",
                                  key);
             have_size = true;
         } else if (strncmp(o, "fs=", 3) == 0 && !have_fs) {
@@ -114,8 +115,9 @@ static int parse_options(char *opts, const char *key, volume_spec *v, ward_err *
         } else if (strcmp(o, "persist") == 0 && !v->persist) {
             v->persist = true;
         } else {
-            return ward_fail(err, "annotation %s: unknown or repeated option \"%s\" (size=, "
-                                  "fs=, integrity, persist)",
+            return ward_fail(err,
+                             "annotation %s: unknown or repeated option \"%s\" (size=, "
+                             "fs=, integrity, persist)",
                              key, o);
         }
     }
@@ -130,8 +132,9 @@ static int parse_one(const char *key, const char *value, volume_spec *v, ward_er
     char *copy, *comma;
     int rc;
     if (!valid_name(name))
-        return ward_fail(err, "annotation %s: a volume name is 1-%d of [a-z0-9_-], starting with "
-                              "a letter or digit",
+        return ward_fail(err,
+                         "annotation %s: a volume name is 1-%d of [a-z0-9_-], starting with "
+                         "a letter or digit",
                          key, VOLUME_NAME_MAX);
     strcpy(v->name, name);
     if (strlen(value) > 4096 || (copy = strdup(value)) == NULL)
@@ -142,8 +145,9 @@ static int parse_one(const char *key, const char *value, volume_spec *v, ward_er
     v->destination = normalise_destination(copy);
     if (v->destination == NULL) {
         free(copy);
-        return ward_fail(err, "annotation %s: the value starts with an absolute path in the "
-                              "container other than / and without . or .. (\"/scratch,size=1G\")",
+        return ward_fail(err,
+                         "annotation %s: the value starts with an absolute path in the "
+                         "container other than / and without . or .. (\"/scratch,size=1G\")",
                          key);
     }
     rc = comma ? parse_options(comma + 1, key, v, err)
@@ -158,13 +162,15 @@ static int check_destinations(const spec_config *cfg, const volume_list *l, ward
         const volume_spec *v = &l->items[i];
         for (size_t m = 0; m < cfg->n_mounts; m++)
             if (same_destination(cfg->mounts[m].destination, v->destination))
-                return ward_fail(err, "annotation " PREFIX "%s: mounts[%zu] has the same "
-                                      "destination %s (a volume does not shadow a mount)",
+                return ward_fail(err,
+                                 "annotation " PREFIX "%s: mounts[%zu] has the same "
+                                 "destination %s (a volume does not shadow a mount)",
                                  v->name, m, v->destination);
         for (size_t k = 0; k < i; k++)
             if (strcmp(l->items[k].destination, v->destination) == 0)
-                return ward_fail(err, "annotations " PREFIX "%s and " PREFIX "%s: same "
-                                      "destination %s",
+                return ward_fail(err,
+                                 "annotations " PREFIX "%s and " PREFIX "%s: same "
+                                 "destination %s",
                                  l->items[k].name, v->name, v->destination);
     }
     return 0;

@@ -23,11 +23,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define CIPHER "aes"
-#define CIPHER_MODE "xts-plain64"
-#define XTS_KEY_BYTES 64  /* AES-256 in XTS: two 256-bit keys */
+#define CIPHER         "aes"
+#define CIPHER_MODE    "xts-plain64"
+#define XTS_KEY_BYTES  64 /* AES-256 in XTS: two 256-bit keys */
 #define HMAC_KEY_BYTES 32 /* hmac(sha256) for dm-integrity */
-#define INTEGRITY "hmac(sha256)"
+#define INTEGRITY      "hmac(sha256)"
 
 const char *volumes_dir(const ward_hostconf *hc)
 {
@@ -143,8 +143,9 @@ out:
 static int run_mkfs(const volume_spec *v, const char *dev, ward_err *err)
 {
     /* lazy init: a large volume formats in well under a second */
-    char *ext4[] = {"mkfs.ext4", "-q", "-F", "-E", "lazy_itable_init=1,lazy_journal_init=1,nodiscard",
-                    (char *)dev, NULL};
+    char *ext4[] = {
+        "mkfs.ext4", "-q", "-F", "-E", "lazy_itable_init=1,lazy_journal_init=1,nodiscard",
+        (char *)dev, NULL};
     char *xfs[] = {"mkfs.xfs", "-q", "-f", "-K", (char *)dev, NULL};
     char **argv = v->fs == VOLUME_FS_XFS ? xfs : ext4;
     int status;
@@ -225,8 +226,9 @@ static int setup_one(const cryptsetup_api *cs, const char *dir, const char *id,
     volume_paths p;
     int loopfd, rc;
     if (v->persist)
-        return ward_fail(err, "volume %s: persist needs a key sealed to the TPM, which this ward "
-                              "does not do yet; ward never downgrades it to an ephemeral volume",
+        return ward_fail(err,
+                         "volume %s: persist needs a key sealed to the TPM, which this ward "
+                         "does not do yet; ward never downgrades it to an ephemeral volume",
                          v->name);
     if (volume_paths_make(dir, id, v->name, &p, err) < 0 || make_backing(&p, v->size, err) < 0)
         return -1;
@@ -265,8 +267,9 @@ static int make_dirs(const char *dir, ward_err *err)
 int volumes_available(const volume_list *v, ward_err *err)
 {
     if (v->len && access("/dev/mapper/control", F_OK) < 0)
-        return ward_fail(err, "volume %s: this kernel has no device-mapper (dm-crypt); ward "
-                              "never falls back to an unencrypted volume",
+        return ward_fail(err,
+                         "volume %s: this kernel has no device-mapper (dm-crypt); ward "
+                         "never falls back to an unencrypted volume",
                          v->items[0].name);
     return 0;
 }

@@ -24,8 +24,7 @@
 
 static int unmount_staging(const volume_paths *p, ward_err *err)
 {
-    if (umount2(p->staging, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL &&
-        errno != ENOENT)
+    if (umount2(p->staging, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL && errno != ENOENT)
         return ward_fail_errno(err, errno, "unmount %s", p->staging);
     if (rmdir(p->staging) < 0 && errno != ENOENT)
         return ward_fail_errno(err, errno, "rmdir %s", p->staging);
@@ -165,7 +164,6 @@ int volumes_teardown(const char *dir, const char *id, ward_err *err)
     }
     closedir(d);
     if (rc == 0 && rmdir(path) < 0 && errno != ENOENT)
-        return ward_fail_errno(err, errno, "rmdir %s (something ward did not make is in it)",
-                               path);
+        return ward_fail_errno(err, errno, "rmdir %s (something ward did not make is in it)", path);
     return rc;
 }

@@ -20,7 +20,7 @@
 #include "spec/hostconf.h"
 
 #define WARD_DEFAULT_VOLUME_DIR "/var/lib/ward/volumes"
-#define VOLUME_NAME_MAX 32
+#define VOLUME_NAME_MAX         32
 
 typedef enum { VOLUME_FS_EXT4, VOLUME_FS_XFS } volume_fs;
 
