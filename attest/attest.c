@@ -37,7 +37,8 @@ int ward_attest_cfg_init(ward_attest_cfg *c, const ward_hostconf *hc, const char
         return -1;
     }
     if (dup_or_null(hc ? hc->tpm_ca_dir : NULL, &c->ca_dir) < 0 ||
-        dup_or_null(log_path, &c->log_path) < 0) {
+        dup_or_null(log_path, &c->log_path) < 0 ||
+        dup_or_null(hc && hc->node_key ? hc->node_key : WARD_DEFAULT_NODE_KEY, &c->node_key) < 0) {
         ward_attest_cfg_free(c);
         return ward_fail_errno(err, ENOMEM, "attest config");
     }
@@ -49,7 +50,25 @@ void ward_attest_cfg_free(ward_attest_cfg *c)
     free(c->tcti);
     free(c->ca_dir);
     free(c->log_path);
+    free(c->node_key);
     memset(c, 0, sizeof(*c));
+}
+
+int ward_attest_cfg_load(ward_attest_cfg *c, const char *config_path, const char *tcti,
+                         const char *log_path, ward_err *err)
+{
+    ward_hostconf hc;
+    int r;
+    memset(c, 0, sizeof(*c));
+    ward_hostconf_init(&hc);
+    r = ward_hostconf_load(&hc, config_path ? config_path : WARD_DEFAULT_HOSTCONF,
+                           config_path != NULL, err);
+    if (r == 0)
+        r = ward_attest_cfg_init(c, &hc, tcti, log_path, err);
+    ward_hostconf_free(&hc);
+    if (r < 0)
+        err->errnum = EINVAL;
+    return r;
 }
 
 int ward_attest_measure(const ward_attest_cfg *c, const char *type, const char *data_json,

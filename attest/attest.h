@@ -14,6 +14,7 @@
 #include "attest/ek.h"
 #include "attest/evidence.h"
 #include "attest/evlog.h"
+#include "attest/nodekey.h"
 #include "spec/hostconf.h"
 
 typedef struct ward_attest_cfg {
@@ -22,12 +23,21 @@ typedef struct ward_attest_cfg {
     uint32_t ak_handle; /* tpm.ak_handle, 0: transient primary AK */
     char *ca_dir;       /* tpm.ca_dir, may be NULL */
     char *log_path;     /* attest.event_log, default WARD_DEFAULT_EVENT_LOG */
+    char *node_key;     /* attest.node_key, default WARD_DEFAULT_NODE_KEY */
 } ward_attest_cfg;
 
 /* From ward.conf (hc may be NULL for defaults); the overrides (may be NULL) win: --tcti, --log. */
 int ward_attest_cfg_init(ward_attest_cfg *c, const ward_hostconf *hc, const char *tcti,
                          const char *log_path, ward_err *err);
 void ward_attest_cfg_free(ward_attest_cfg *c);
+
+/*
+ * ward.conf at config_path (NULL: the default path, which may be missing) and then the overrides,
+ * as the helpers' --config, --tcti and --log give them; *ca_dir (may be NULL) gets tpm.ca_dir.
+ * A bad file or value fails with errnum EINVAL.
+ */
+int ward_attest_cfg_load(ward_attest_cfg *c, const char *config_path, const char *tcti,
+                         const char *log_path, ward_err *err);
 
 /*
  * Measure an event: data_json is a JSON object of strings. *out (may be NULL) gets the event.

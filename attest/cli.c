@@ -138,20 +138,8 @@ static int parse_args(int argc, char **argv, const command *cmd, cli_opts *o)
 
 static int load_cfg(const cli_opts *o, ward_attest_cfg *cfg)
 {
-    ward_hostconf hc;
     ward_err err = {0};
-    int r;
-
-    ward_hostconf_init(&hc);
-    if (ward_hostconf_load(&hc, o->config ? o->config : WARD_DEFAULT_HOSTCONF, o->config != NULL,
-                           &err) < 0) {
-        ward_hostconf_free(&hc);
-        fprintf(stderr, MSG_PREFIX "%s\n", err.msg);
-        return EXIT_USAGE;
-    }
-    r = ward_attest_cfg_init(cfg, &hc, o->tcti, o->log, &err);
-    ward_hostconf_free(&hc);
-    if (r < 0) {
+    if (ward_attest_cfg_load(cfg, o->config, o->tcti, o->log, &err) < 0) {
         fprintf(stderr, MSG_PREFIX "%s\n", err.msg);
         return EXIT_USAGE;
     }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The event log file: read and append under flock on its directory, fsync'ed. */
 #include "attest/evlog.h"
+#include "attest/internal.h"
 #include "spec/base/cleanup.h"
 #include "spec/base/file.h"
 
@@ -23,20 +24,21 @@ static int parent_dir(const char *path, char out[PATH_MAX], ward_err *err)
     return 0;
 }
 
-/* mkdir -p for the log's directory (mode 0700: the log is ward's own). */
-static int make_dirs(const char *dir, ward_err *err)
+/* mkdir -p: parents with mode parents, the directory itself with mode last. */
+int ward_mkdir_p(const char *dir, mode_t parents, mode_t last, ward_err *err)
 {
     char buf[PATH_MAX];
-    snprintf(buf, sizeof(buf), "%s", dir);
+    if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf))
+        return ward_fail(err, "%s: path too long", dir);
     for (char *p = buf + 1; *p; p++) {
         if (*p != '/')
             continue;
         *p = '\0';
-        if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+        if (mkdir(buf, parents) < 0 && errno != EEXIST)
             return ward_fail_errno(err, errno, "mkdir %s", buf);
         *p = '/';
     }
-    if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+    if (mkdir(buf, last) < 0 && errno != EEXIST)
         return ward_fail_errno(err, errno, "mkdir %s", buf);
     return 0;
 }
@@ -45,7 +47,7 @@ static int lock_dir(const char *dir, bool exclusive, int *out, ward_err *err)
 {
     cleanup_close int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT && exclusive) {
-        if (make_dirs(dir, err) < 0)
+        if (ward_mkdir_p(dir, 0700, 0700, err) < 0) /* the log is ward's own */
             return -1;
         fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     }

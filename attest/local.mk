@@ -46,3 +46,31 @@ EXTRA_DIST += tests/attest/pytest-tap.sh tests/attest/conftest.py tests/attest/t
 	tests/attest/test_errors.py tests/attest/test_node.py tests/attest/test_tpm2_tools.py \
 	tests/attest/swtpm.py \
 	bench/attest-bench
+
+# Result manifests and the node key (issue 14): libsecp256k1 only here, in the ward-manifest helper.
+libwardmanifest_a_CFLAGS = $(libwardattest_a_CFLAGS) $(SECP256K1_CFLAGS)
+noinst_LIBRARIES += libwardmanifest.a
+libwardmanifest_a_SOURCES = \
+	attest/dsse.c attest/dsse.h \
+	attest/internal.h \
+	attest/keccak.c \
+	attest/manifest.h attest/manifest_make.c attest/manifest_verify.c \
+	attest/nodekey.c attest/nodekey.h \
+	attest/outputs.c attest/outputs.h \
+	attest/secp.c
+WARD_MANIFEST_LIBS = libwardmanifest.a $(WARD_ATTEST_LIBS) $(SECP256K1_LIBS) -lpthread
+pkglibexec_PROGRAMS += ward-manifest
+ward_manifest_SOURCES = attest/manifest_cli.c
+ward_manifest_CFLAGS = $(libwardmanifest_a_CFLAGS)
+ward_manifest_LDADD = $(WARD_MANIFEST_LIBS)
+# bench/manifest-bench's in-process half (built by make check, not run as a test)
+check_PROGRAMS += bench/manifest-bench-lib
+bench_manifest_bench_lib_SOURCES = bench/manifest_bench_lib.c
+bench_manifest_bench_lib_CFLAGS = $(libwardmanifest_a_CFLAGS)
+bench_manifest_bench_lib_LDADD = $(WARD_MANIFEST_LIBS)
+EXTRA_DIST += bench/manifest-bench tests/integration/test_result.py
+check_PROGRAMS += tests/unit/test_manifest
+TESTS += tests/unit/test_manifest
+tests_unit_test_manifest_SOURCES = tests/unit/test_manifest.c tests/unit/tap.h
+tests_unit_test_manifest_CFLAGS = $(libwardmanifest_a_CFLAGS)
+tests_unit_test_manifest_LDADD = $(WARD_MANIFEST_LIBS)

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Man pages: scdoc sources in doc/, turned into roff by the build and installed by make install.
 # tests/integration/test_help.py checks that they and every command's --help say the same.
-MAN_SOURCES = doc/ward.8.scd doc/ward-run.8.scd doc/ward-exec.8.scd doc/ward-attest.8.scd \
+MAN_SOURCES = doc/ward.8.scd doc/ward-run.8.scd doc/ward-exec.8.scd doc/ward-attest.8.scd doc/ward-manifest.8.scd \
 	doc/ward.conf.5.scd
 EXTRA_DIST += $(MAN_SOURCES)
 if HAVE_SCDOC

@@ -14,6 +14,7 @@ typedef struct ward_ctx {
     bool debug;
     bool systemd_cgroup;
     ward_hostconf hc;
+    const char *config_path; /* --config, NULL: the default (helpers are given the same) */
 } ward_ctx;
 
 typedef struct create_opts {

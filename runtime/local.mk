@@ -21,6 +21,7 @@ libwardrt_a_SOURCES = \
 	runtime/pid.c runtime/pid.h \
 	runtime/process_setup.c runtime/process_setup.h \
 	runtime/recover.c runtime/recover.h \
+	runtime/result.c runtime/result.h \
 	runtime/resources_merge.c runtime/resources_merge.h \
 	runtime/signals.c runtime/signals.h \
 	runtime/spawn.c runtime/spawn.h \

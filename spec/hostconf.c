@@ -116,6 +116,8 @@ static int apply_path_key(ward_hostconf *hc, const char *key, const char *v, con
         field = &hc->tpm_ca_dir;
     else if (strcmp(key, "attest.event_log") == 0)
         field = &hc->event_log;
+    else if (strcmp(key, "attest.node_key") == 0)
+        field = &hc->node_key;
     else if (strcmp(key, "policy.path") == 0)
         field = &hc->policy_path;
     else if (strcmp(key, "volumes.dir") == 0)
@@ -275,6 +277,7 @@ void ward_hostconf_free(ward_hostconf *hc)
     free(hc->tpm_tcti);
     free(hc->tpm_ca_dir);
     free(hc->event_log);
+    free(hc->node_key);
     free(hc->policy_path);
     free(hc->volumes_dir);
     ward_hostconf_init(hc);

@@ -16,6 +16,7 @@
  *   tpm.ak_handle = 0x81010002
  *   tpm.ca_dir = /etc/ward/tpm-ca
  *   attest.event_log = /var/lib/ward/attest/events.log
+ *   attest.node_key = /var/lib/ward/keys/node.key   # the node's secp256k1 signing key
  *   policy.path = /etc/ward/policy.json
  *   volumes.dir = /var/lib/ward/volumes    # encrypted volumes' backing files (root only)
  */
@@ -41,6 +42,7 @@ typedef struct ward_hostconf {
     uint32_t tpm_ak_handle;
     char *tpm_ca_dir;
     char *event_log;
+    char *node_key; /* NULL: /var/lib/ward/keys/node.key */
     char *policy_path;
     char *volumes_dir; /* NULL: the default */
 } ward_hostconf;

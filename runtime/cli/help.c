@@ -50,7 +50,11 @@ static const command_help helps[] = {
     {"run",
      "[OPTIONS] ID",
      "Create and start a container, then wait for it; the exit status is the container's.",
-     {CREATE_OPTS, {"-d, --detach", "return once started, without waiting"}, HELP_OPT},
+     {CREATE_OPTS,
+      {"-d, --detach", "return once started, without waiting"},
+      {"--result FILE", "write the signed result manifest (DSSE, secp256k1) when it ends"},
+      {"--outputs PATH", "a path in the container whose files the manifest hashes (repeatable)"},
+      HELP_OPT},
      "ward run --bundle /srv/bundles/job1 job1"},
     {"state",
      "ID",
@@ -67,7 +71,10 @@ static const command_help helps[] = {
     {"delete",
      "[OPTIONS] ID",
      "Delete a stopped container: its state, cgroup and everything create made.",
-     {{"-f, --force", "kill a running container first"}, HELP_OPT},
+     {{"-f, --force", "kill a running container first"},
+      {"--result FILE", "write the signed result manifest of a stopped container first"},
+      {"--outputs PATH", "a path in the container whose files the manifest hashes (repeatable)"},
+      HELP_OPT},
      "ward delete --force job1"},
     {"exec",
      "[OPTIONS] ID [--] COMMAND [ARG...]",
@@ -204,10 +211,16 @@ int cmd_help(ward_ctx *ctx, int argc, char **argv)
     if (argc > 2)
         return cli_usage_error("help", "too many arguments");
     if (argc == 2 && strcmp(argv[1], "attest") == 0) {
-        /* attest's commands and options are the helper's: it prints them */
+        /* these commands and their options are their helpers': the helper prints them */
         char *helper_argv[] = {"attest", "--help", NULL};
         optind = 1;
         return cmd_attest(ctx, 2, helper_argv);
+    }
+    if (argc == 2 && (strcmp(argv[1], "key") == 0 || strcmp(argv[1], "manifest") == 0)) {
+        char *helper_argv[] = {argv[1], "--help", NULL};
+        optind = 1;
+        return strcmp(argv[1], "key") == 0 ? cmd_key(ctx, 2, helper_argv)
+                                           : cmd_manifest(ctx, 2, helper_argv);
     }
     if (argc == 2)
         return cli_help(argv[1]);

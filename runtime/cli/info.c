@@ -64,8 +64,7 @@ int cmd_features(ward_ctx *ctx, int argc, char **argv)
     return 0;
 }
 
-/* ward-attest next to this binary (a build tree), else the installed helper. */
-static int find_attest_helper(char out[PATH_MAX])
+int cli_find_helper(const char *name, char out[PATH_MAX])
 {
     char self[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -75,19 +74,19 @@ static int find_attest_helper(char out[PATH_MAX])
         slash = strrchr(self, '/');
         if (slash) {
             *slash = '\0';
-            snprintf(out, PATH_MAX, "%s/ward-attest", self);
+            snprintf(out, PATH_MAX, "%s/%s", self, name);
             if (access(out, X_OK) == 0)
                 return 0;
         }
     }
-    snprintf(out, PATH_MAX, "%s/ward-attest", WARD_LIBEXECDIR);
+    snprintf(out, PATH_MAX, "%s/%s", WARD_LIBEXECDIR, name);
     return access(out, X_OK);
 }
 
 int cmd_attest(ward_ctx *ctx, int argc, char **argv)
 {
     char helper[PATH_MAX];
-    if (find_attest_helper(helper) < 0)
+    if (cli_find_helper("ward-attest", helper) < 0)
         return cli_usage_error("attest",
                                "helper ward-attest not found (looked beside ward and "
                                "in %s)",

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 enum {
@@ -33,8 +34,9 @@ static int parse_preserve(const char *s, int *out)
     return 0;
 }
 
-/* Options shared by create and run; *detach only for run. */
-static int parse_create_opts(const char *cmd, int argc, char **argv, create_opts *o, bool *detach)
+/* Options shared by create and run; *detach and *res only for run. */
+static int parse_create_opts(const char *cmd, int argc, char **argv, create_opts *o, bool *detach,
+                             cli_result *res)
 {
     static const struct option opts[] = {
         {"bundle", required_argument, NULL, 'b'},
@@ -44,6 +46,7 @@ static int parse_create_opts(const char *cmd, int argc, char **argv, create_opts
         {"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
         {"no-new-keyring", no_argument, NULL, OPT_NO_NEW_KEYRING},
         {"detach", no_argument, NULL, 'd'},
+        CLI_RESULT_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -72,6 +75,14 @@ static int parse_create_opts(const char *cmd, int argc, char **argv, create_opts
                 return cli_usage_error(cmd, "unknown option --detach");
             *detach = true;
             break;
+        case CLI_OPT_RESULT:
+        case CLI_OPT_OUTPUTS:
+            if (res == NULL)
+                return cli_usage_error(cmd, "unknown option --%s",
+                                       c == CLI_OPT_RESULT ? "result" : "outputs");
+            if (cli_result_opt(res, c, optarg, cmd) != 0)
+                return 1;
+            break;
         default:
             return cli_bad_option(cmd, argv);
         }
@@ -87,7 +98,7 @@ int cmd_create(ward_ctx *ctx, int argc, char **argv)
     create_opts o = {0};
     ward_err err = {0};
     pid_t pid;
-    if (parse_create_opts("create", argc, argv, &o, NULL) != 0)
+    if (parse_create_opts("create", argc, argv, &o, NULL, NULL) != 0)
         return 1;
     if (container_create(ctx, &o, &pid, &err) < 0)
         return ward_log_fail(&err);
@@ -122,32 +133,48 @@ void cli_forward_signals(pid_t pid)
         sigaction(sigs[i], &sa, NULL);
 }
 
-/* The container's exit status as a shell reports it: code, or 128+signal. */
-int cli_wait_exit_status(pid_t pid)
+int cli_wait_exit_full(pid_t pid, int *status_out, struct rusage *ru)
 {
     int status;
-    while (waitpid(pid, &status, 0) < 0) {
+    while (wait4(pid, &status, 0, ru) < 0) {
         if (errno != EINTR)
             return 255;
     }
     forward_to = 0;
+    if (status_out)
+        *status_out = status;
     if (WIFSIGNALED(status))
         return 128 + WTERMSIG(status);
     return WEXITSTATUS(status);
+}
+
+/* The container's exit status as a shell reports it: code, or 128+signal. */
+int cli_wait_exit_status(pid_t pid)
+{
+    return cli_wait_exit_full(pid, NULL, NULL);
 }
 
 int cmd_run(ward_ctx *ctx, int argc, char **argv)
 {
     create_opts o = {0};
     ward_err err = {0};
+    cli_result res = {0};
+    struct rusage ru;
+    ward_run_end end = {.exit_known = true, .usage = &ru};
     bool detach = false;
     int master = -1;
     pid_t pid;
     int status;
-    if (parse_create_opts("run", argc, argv, &o, &detach) != 0)
+    if (parse_create_opts("run", argc, argv, &o, &detach, &res) != 0)
         return 1;
+    if (res.n_outputs && res.file == NULL)
+        return cli_usage_error("run", "--outputs needs --result FILE");
+    if (res.file && detach)
+        return cli_usage_error("run", "--result needs the container to end: for a detached "
+                                      "container use `ward delete --result FILE` once it stopped");
     if (!detach && o.console_socket == NULL)
         o.console_master = &master; /* a terminal config: ward is the terminal's other end */
+    clock_gettime(CLOCK_REALTIME, &end.started);
     if (container_create(ctx, &o, &pid, &err) < 0) {
         if (master >= 0)
             close(master);
@@ -167,7 +194,17 @@ int cmd_run(ward_ctx *ctx, int argc, char **argv)
     }
     if (detach)
         return 0;
-    status = master >= 0 ? cli_tty_proxy(master, pid) : cli_wait_exit_status(pid);
+    if (master >= 0)
+        cli_tty_proxy(master, pid); /* until the container's process ends */
+    status = cli_wait_exit_full(pid, &end.wait_status, &ru);
+    clock_gettime(CLOCK_REALTIME, &end.ended);
+    /* the manifest before delete: it needs the state and the cgroup's figures */
+    if (res.file && cli_result_write(ctx, o.id, &end, &res) != 0) {
+        ward_log_error("container \"%s\" exited with status %d, but its result manifest %s "
+                       "could not be written",
+                       o.id, status, res.file);
+        status = status ? status : 1;
+    }
     if (container_delete(ctx, o.id, true, &err) < 0)
         ward_log_warning("%s", err.msg);
     return status;

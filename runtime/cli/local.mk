@@ -12,6 +12,7 @@ WARD_CLI_SOURCES = \
 	runtime/cli/lifecycle.c \
 	runtime/cli/manage.c \
 	runtime/cli/tty_proxy.c \
+	runtime/cli/result.c \
 	runtime/cli/update.c \
 	runtime/cli/update_flags.c runtime/cli/update_flags.h
 ward_SOURCES = $(WARD_CLI_SOURCES)

@@ -83,16 +83,28 @@ int cmd_kill(ward_ctx *ctx, int argc, char **argv)
 
 int cmd_delete(ward_ctx *ctx, int argc, char **argv)
 {
-    static const struct option opts[] = {{"force", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"force", no_argument, NULL, 'f'}, CLI_RESULT_LONGOPTS, {NULL, 0, NULL, 0}};
     ward_err err = {0};
+    cli_result res = {0};
+    ward_run_end end = {.exit_unknown = "detached: the exit status went to the container's "
+                                        "parent, not to ward"};
     bool force = false;
     int c;
     while ((c = getopt_long(argc, argv, "+f", opts, NULL)) != -1) {
-        if (c != 'f')
+        if (c == 'f')
+            force = true;
+        else if (c != CLI_OPT_RESULT && c != CLI_OPT_OUTPUTS)
             return cli_bad_option("delete", argv);
-        force = true;
+        else if (cli_result_opt(&res, c, optarg, "delete") != 0)
+            return 1;
     }
     if (cli_want_args("delete", argc, optind, 1, 1) != 0)
+        return 1;
+    if (res.n_outputs && res.file == NULL)
+        return cli_usage_error("delete", "--outputs needs --result FILE");
+    /* the manifest first (a stopped container only); nothing is deleted when it fails */
+    if (res.file && cli_result_write(ctx, argv[optind], &end, &res) != 0)
         return 1;
     if (container_delete(ctx, argv[optind], force, &err) < 0)
         return ward_log_fail(&err);

@@ -58,7 +58,7 @@ static int pump(int in, int out)
     return 1;
 }
 
-int cli_tty_proxy(int master, pid_t pid)
+void cli_tty_proxy(int master, pid_t pid)
 {
     struct termios saved, raw;
     bool restore = false, stdin_open = true;
@@ -118,5 +118,4 @@ int cli_tty_proxy(int master, pid_t pid)
     if (pidfd >= 0)
         close(pidfd);
     sigprocmask(SIG_UNBLOCK, &winch, NULL);
-    return cli_wait_exit_status(pid);
 }

@@ -28,6 +28,9 @@ SECTIONS = {
     "pause": ("ward-exec.8.scd", "PAUSE AND RESUME OPTIONS"),
     "resume": ("ward-exec.8.scd", "PAUSE AND RESUME OPTIONS"),
 }
+# commands whose help is their helper's, with the page that documents them
+HELPER_PAGES = {"attest": "ward-attest.8.scd", "key": "ward-manifest.8.scd",
+                "manifest": "ward-manifest.8.scd"}
 # commands documented as one item of ward(8)'s COMMANDS section
 WARD8_ITEMS = ("list", "spec", "features", "help")
 OPT = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
@@ -70,7 +73,7 @@ def test_every_command_has_help(ctx):
     for cmd in cmds:
         out = _help(ctx, cmd)
         assert "Usage: ward" in out, (cmd, out)
-        if cmd == "attest":
+        if cmd in HELPER_PAGES:
             continue                      # the helper's own usage
         assert "Options:" in out and "Example:" in out and "--help" in out, (cmd, out)
         assert _help(ctx, cmd, "-h") == out
@@ -110,13 +113,14 @@ def test_man_pages_match_help(ctx):
         got = _options(_ward8_item(cmd)) - {"--help"}
         assert got == want, f"ward.8 *{cmd}*: page {sorted(got)}, --help {sorted(want)}"
     # every command of `ward --help` has a place in a page
-    assert set(_commands(ctx)) <= set(SECTIONS) | set(WARD8_ITEMS) | {"attest"}
+    assert set(_commands(ctx)) <= set(SECTIONS) | set(WARD8_ITEMS) | set(HELPER_PAGES)
 
 
 def test_man_page_global_and_attest_options(ctx):
     got = _options(_section("ward.8.scd", "GLOBAL OPTIONS"))
     want = _options(ctx.rt.call("--help", root=False).out.split("Commands:")[0])
     assert got == want, f"ward.8 global: page {sorted(got)}, --help {sorted(want)}"
-    got = _options(_section("ward-attest.8.scd", "OPTIONS")) - {"--help"}
-    want = _options(_help(ctx, "attest"))
-    assert got == want, f"ward-attest.8: page {sorted(got)}, --help {sorted(want)}"
+    for cmd, page in HELPER_PAGES.items():
+        got = _options(_section(page, "OPTIONS")) - {"--help"}
+        want = _options(_help(ctx, cmd))
+        assert got == want, f"{page}: page {sorted(got)}, {cmd} --help {sorted(want)}"
