@@ -21,8 +21,9 @@
 typedef enum pol_req_type {
     PR_INSECURE_ACCEPT_ANYTHING,
     PR_REJECT,
-    PR_SIGNED_BY,      /* GPG simple signing */
-    PR_SIGSTORE_SIGNED /* cosign key signatures */
+    PR_SIGNED_BY,        /* GPG simple signing */
+    PR_SIGSTORE_SIGNED,  /* cosign key signatures */
+    PR_SIGNED_BASE_LAYER /* parsed as containers/image does, never satisfied (nor is it there) */
 } pol_req_type;
 
 typedef enum pol_id_type {
@@ -43,11 +44,12 @@ typedef struct pol_identity {
 
 typedef struct pol_req {
     pol_req_type type;
-    char **key_paths; /* keyPath (one) or keyPaths */
+    char key_type[24]; /* signedBy: GPGKeys, or a keyType that parses but never verifies */
+    char **key_paths;  /* keyPath (one) or keyPaths */
     size_t n_key_paths;
     uint8_t *key_data; /* keyData, base64-decoded */
     size_t key_data_len;
-    pol_identity identity;
+    pol_identity identity; /* signedIdentity, or signedBaseLayer's baseLayerIdentity */
 } pol_req;
 
 typedef struct pol_reqs {

@@ -289,6 +289,8 @@ const char *policy_req_name(pol_req_type t)
         return "signedBy";
     case PR_SIGSTORE_SIGNED:
         return "sigstoreSigned";
+    case PR_SIGNED_BASE_LAYER:
+        return "signedBaseLayer";
     }
     return "?";
 }
@@ -298,6 +300,7 @@ static int parse_req(const jnode *n, jpath *p, void *elem, ward_err *err)
     static const char *const plain[] = {"type", NULL};
     static const char *const signed_by[] = {"type",    "keyType",        "keyPath", "keyPaths",
                                             "keyData", "signedIdentity", NULL};
+    static const char *const base_layer[] = {"type", "baseLayerIdentity", NULL};
     static const char *const sigstore[] = {"type", "keyPath", "keyData", "signedIdentity", NULL};
     pol_req *r = elem;
     const char *type, *key_type;
@@ -313,13 +316,15 @@ static int parse_req(const jnode *n, jpath *p, void *elem, ward_err *err)
         if (only_keys(n, p, signed_by, err) < 0 ||
             get_string(n, p, "keyType", true, &key_type, err) < 0)
             return -1;
-        if (strcmp(key_type, "GPGKeys") != 0) {
+        /* signedByGPGKeys, X509Certificates and signedByX509CAs parse but never verify */
+        if (strcmp(key_type, "GPGKeys") != 0 && strcmp(key_type, "signedByGPGKeys") != 0 &&
+            strcmp(key_type, "X509Certificates") != 0 && strcmp(key_type, "signedByX509CAs") != 0) {
             size_t saved = jp_key(p, "keyType");
-            /* X509Certificates and signedByX509CAs parse in containers/image but never verify */
-            jp_fail(p, err, "keyType \"%.64s\" is not supported (only GPGKeys)", key_type);
+            jp_fail(p, err, "unknown keyType \"%.64s\"", key_type);
             jp_pop(p, saved);
             return -1;
         }
+        snprintf(r->key_type, sizeof(r->key_type), "%s", key_type);
         return parse_keys(n, p, r, true, err) < 0 || parse_signed_identity(n, p, r, err) < 0 ? -1
                                                                                              : 0;
     }
@@ -330,10 +335,20 @@ static int parse_req(const jnode *n, jpath *p, void *elem, ward_err *err)
                    ? -1
                    : 0;
     }
-    if (strcmp(type, "signedBaseLayer") == 0)
-        return jp_fail(p, err,
-                       "requirement type signedBaseLayer is not implemented "
-                       "(containers/image never accepts it either)");
+    if (strcmp(type, "signedBaseLayer") == 0) {
+        const jnode *id = member(n, "baseLayerIdentity");
+        size_t saved;
+        r->type = PR_SIGNED_BASE_LAYER;
+        if (only_keys(n, p, base_layer, err) < 0)
+            return -1;
+        if (id == NULL)
+            return jp_fail(p, err, "baseLayerIdentity: missing");
+        saved = jp_key(p, "baseLayerIdentity");
+        if (parse_identity(id, p, &r->identity, err) < 0)
+            return -1;
+        jp_pop(p, saved);
+        return 0;
+    }
     {
         size_t saved = jp_key(p, "type");
         jp_fail(p, err, "unknown requirement type \"%.64s\"", type);

@@ -98,7 +98,11 @@ static void test_malformed(void)
          "default[0].type: unknown requirement type \"acceptAll\""},
         {"{\"default\":[{}]}", "default[0].type: missing"},
         {"{\"default\":[{\"type\":null}]}", "default[0].type: must be a string"},
-        {"{\"default\":[{\"type\":\"signedBaseLayer\"}]}", "not implemented"},
+        {"{\"default\":[{\"type\":\"signedBaseLayer\"}]}",
+         "default[0]: baseLayerIdentity: missing"},
+        {"{\"default\":[{\"type\":\"signedBaseLayer\",\"baseLayerIdentity\":{\"type\":"
+         "\"exactRepository\",\"dockerRepository\":\"registry.access.redhat.com/rhel7/rhel\"}}]}",
+         NULL},
         {"{\"default\":[" ANY "],\"transports\":{\"docker\":{\"docker.io\":[]}}}",
          "transports.docker.docker.io: the list of requirements must not be empty"},
         {"{\"default\":[" ANY "],\"transports\":{\"docker\":{\"x\":[{\"type\":\"signedBy\","
@@ -112,7 +116,9 @@ static void test_malformed(void)
          "default[0].keyType: missing"},
         {"{\"default\":[{\"type\":\"signedBy\",\"keyType\":\"X509Certificates\",\"keyPath\":\"/a\"}"
          "]}",
-         "default[0].keyType: keyType \"X509Certificates\" is not supported"},
+         NULL},
+        {"{\"default\":[{\"type\":\"signedBy\",\"keyType\":\"PGP\",\"keyPath\":\"/a\"}]}",
+         "default[0].keyType: unknown keyType \"PGP\""},
         {"{\"default\":[{\"type\":\"signedBy\",\"keyType\":\"GPGKeys\",\"keyPaths\":[]}]}",
          "default[0].keyPaths: must be a non-empty array"},
         {"{\"default\":[{\"type\":\"signedBy\",\"keyType\":\"GPGKeys\",\"keyPaths\":[\"/a\",1]}]}",
@@ -317,8 +323,32 @@ static void test_identities(void)
     }
 }
 
+/* containers/image's own example policy (every requirement type, keyType and identity). */
+static void test_upstream_example(void)
+{
+    static const char path[] =
+        "/usr/share/gocode/src/github.com/containers/image/signature/fixtures/policy.json";
+    img_policy p;
+    ward_err e;
+    img_ref r;
+    const char *scope;
+    if (!tap_ok(policy_load(path, &p, &e) == 0, "containers/image's fixtures/policy.json parses"))
+        printf("#   %s\n", e.msg);
+    else {
+        img_ref_parse_image("example.com/hardened/app:1", &r, &e);
+        const pol_reqs *reqs = policy_select(&p, "docker", &r, NULL, &scope);
+        tap_ok(scope && strcmp(scope, "example.com/hardened") == 0 && reqs->n == 3 &&
+                   reqs->items[1].type == PR_SIGNED_BY &&
+                   strcmp(reqs->items[1].key_type, "signedByGPGKeys") == 0 &&
+                   reqs->items[2].type == PR_SIGNED_BASE_LAYER,
+               "its example.com/hardened scope has the three requirements it lists");
+        policy_free(&p);
+    }
+}
+
 int main(void)
 {
+    test_upstream_example();
     test_refs();
     test_malformed();
     test_scopes();
