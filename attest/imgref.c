@@ -74,7 +74,7 @@ static bool valid_tag(const char *s, size_t len)
     return true;
 }
 
-static bool valid_sha256(const char *s)
+bool img_digest_valid(const char *s)
 {
     if (strncmp(s, "sha256:", 7) != 0 || strlen(s + 7) != 64)
         return false;
@@ -113,7 +113,7 @@ int img_ref_parse(const char *s, img_ref *out, ward_err *err)
     char *at = strchr(work, '@');
     if (at != NULL) {
         *at = '\0';
-        if (!valid_sha256(at + 1))
+        if (!img_digest_valid(at + 1))
             return ward_fail(err, "invalid reference \"%s\": digest must be sha256:<64 hex>", s);
         snprintf(out->digest, sizeof(out->digest), "%s", at + 1);
     }

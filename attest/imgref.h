@@ -33,6 +33,8 @@ int img_ref_parse(const char *s, img_ref *out, ward_err *err);
 int img_ref_parse_image(const char *s, img_ref *out, ward_err *err);
 /* name[:tag][@digest] into buf (IMG_REF_MAX bytes). */
 const char *img_ref_string(const img_ref *r, char buf[IMG_REF_MAX]);
+/* "sha256:" and 64 lower-case hex digits (the only digest ward accepts). */
+bool img_digest_valid(const char *d);
 /* Neither a tag nor a digest. */
 bool img_ref_name_only(const img_ref *r);
 

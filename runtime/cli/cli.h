@@ -15,6 +15,7 @@ int cmd_list(ward_ctx *ctx, int argc, char **argv);
 int cmd_spec(ward_ctx *ctx, int argc, char **argv);
 int cmd_features(ward_ctx *ctx, int argc, char **argv);
 int cmd_attest(ward_ctx *ctx, int argc, char **argv);
+int cmd_image(ward_ctx *ctx, int argc, char **argv);
 int cmd_exec(ward_ctx *ctx, int argc, char **argv);
 int cmd_pause(ward_ctx *ctx, int argc, char **argv);
 int cmd_resume(ward_ctx *ctx, int argc, char **argv);

@@ -63,8 +63,8 @@ int cmd_features(ward_ctx *ctx, int argc, char **argv)
     return 0;
 }
 
-/* ward-attest next to this binary (a build tree), else the installed helper. */
-static int find_attest_helper(char out[PATH_MAX])
+/* The helper `name` next to this binary (a build tree), else the installed one. */
+static int find_helper(const char *name, char out[PATH_MAX])
 {
     char self[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -74,24 +74,39 @@ static int find_attest_helper(char out[PATH_MAX])
         slash = strrchr(self, '/');
         if (slash) {
             *slash = '\0';
-            snprintf(out, PATH_MAX, "%s/ward-attest", self);
+            snprintf(out, PATH_MAX, "%s/%s", self, name);
             if (access(out, X_OK) == 0)
                 return 0;
         }
     }
-    snprintf(out, PATH_MAX, "%s/ward-attest", WARD_LIBEXECDIR);
+    snprintf(out, PATH_MAX, "%s/%s", WARD_LIBEXECDIR, name);
     return access(out, X_OK);
+}
+
+/* Replace ward by a helper binary (the trust libraries live there, never in ward itself). */
+static int exec_helper(const char *cmd, const char *helper_name, char **argv)
+{
+    char helper[PATH_MAX];
+    char shown[32];
+    if (find_helper(helper_name, helper) < 0)
+        return cli_usage_error(cmd, "helper %s not found (looked beside ward and in %s)",
+                               helper_name, WARD_LIBEXECDIR);
+    snprintf(shown, sizeof(shown), "ward %s", cmd);
+    argv[0] = shown;
+    execv(helper, argv);
+    return cli_usage_error(cmd, "exec %s: %s", helper, strerror(errno));
 }
 
 int cmd_attest(ward_ctx *ctx, int argc, char **argv)
 {
-    char helper[PATH_MAX];
-    if (find_attest_helper(helper) < 0)
-        return cli_usage_error("attest",
-                               "helper ward-attest not found (looked beside ward and "
-                               "in %s)",
-                               WARD_LIBEXECDIR);
-    argv[0] = "ward attest";
-    execv(helper, argv);
-    return cli_usage_error("attest", "exec %s: %s", helper, strerror(errno));
+    (void)ctx;
+    (void)argc;
+    return exec_helper("attest", "ward-attest", argv);
+}
+
+int cmd_image(ward_ctx *ctx, int argc, char **argv)
+{
+    (void)ctx;
+    (void)argc;
+    return exec_helper("image", "ward-image", argv);
 }

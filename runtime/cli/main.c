@@ -35,6 +35,7 @@ static const command commands[] = {
     {"spec", cmd_spec, "write a default config.json"},
     {"features", cmd_features, "print the features document"},
     {"attest", cmd_attest, "TPM attestation (node, quote, verify, log)"},
+    {"image", cmd_image, "image signature checks (verify)"},
 };
 
 static void print_version(void)
@@ -192,8 +193,9 @@ int main(int argc, char **argv)
         int rc;
         if (strcmp(name, commands[i].name) != 0)
             continue;
-        /* attest parses its own host config in the helper */
-        if (strcmp(name, "attest") && strcmp(name, "spec") && setup_globals(&ctx, &g) != 0)
+        /* attest and image parse their own host config in their helpers */
+        if (strcmp(name, "attest") && strcmp(name, "image") && strcmp(name, "spec") &&
+            setup_globals(&ctx, &g) != 0)
             return 1;
         optind = 1;
         rc = commands[i].fn(&ctx, sub_argc, sub_argv);
