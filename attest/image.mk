@@ -2,19 +2,21 @@
 # attest/: image trust (containers-policy.json, GPG and cosign signatures, verified unpack).
 # A library of its own so that its helper links neither tss2 nor anything `ward` must not load.
 noinst_LIBRARIES += libwardimage.a
-libwardimage_a_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS) $(CRYPTO_CFLAGS) $(GPGME_CFLAGS) \
+libwardimage_a_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS) $(CRYPTO_CFLAGS) $(GPGME_CFLAGS) $(ARCHIVE_CFLAGS) \
 	-DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED
 libwardimage_a_SOURCES = \
 	attest/imgref.c attest/imgref.h \
 	attest/policy.h attest/policy_parse.c attest/policy_match.c \
 	attest/imgsig.h attest/imgsig.c attest/sig_cosign.c attest/sig_gpg.c \
 	attest/imgsrc.h attest/imgsrc.c \
-	attest/imgverify.h attest/imgverify.c attest/imgdecision.c
+	attest/imgverify.h attest/imgverify.c attest/imgdecision.c \
+	attest/unpack.h attest/unpack_internal.h attest/unpack.c attest/unpack_layer.c \
+	attest/unpack_config.c attest/unpack_fs.h attest/unpack_fs.c
 # codec.o and pubkey.o come from libwardattest.a (neither needs tss2 at link time)
-WARD_IMAGE_LIBS = libwardimage.a libwardattest.a libwardspec.a $(GPGME_LIBS) $(CRYPTO_LIBS) \
+WARD_IMAGE_LIBS = libwardimage.a libwardattest.a libwardspec.a $(GPGME_LIBS) $(ARCHIVE_LIBS) $(CRYPTO_LIBS) \
 	$(YAJL_LIBS)
 
-# `ward image ...` execs this helper, so that `ward` itself never loads gpgme or libcrypto.
+# `ward image ...` execs this helper, so that `ward` itself never loads gpgme, libcrypto or libarchive.
 pkglibexec_PROGRAMS += ward-image
 ward_image_SOURCES = attest/image_cli.c
 ward_image_CFLAGS = $(libwardimage_a_CFLAGS)
@@ -27,4 +29,5 @@ tests_unit_test_attest_policy_LDADD = $(WARD_IMAGE_LIBS)
 TESTS += tests/unit/test_attest_policy
 TESTS += tests/image/pytest-tap.sh
 EXTRA_DIST += tests/image/pytest-tap.sh tests/image/conftest.py tests/image/test_cosign.py \
-	tests/image/test_gpg.py tests/image/test_policy_cli.py
+	tests/image/test_gpg.py tests/image/test_policy_cli.py tests/image/test_unpack.py \
+	tests/image/layouts.py

@@ -3,7 +3,9 @@
  * ward-image (`ward image ...`): image signature checks and verified unpacking. A helper of its
  * own so that `ward` never loads gpgme, libcrypto or libarchive.
  */
+#include "attest/codec.h"
 #include "attest/imgverify.h"
+#include "attest/unpack.h"
 #include "spec/base/cleanup.h"
 #include "spec/hostconf.h"
 
@@ -19,17 +21,22 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_REFUSED = 4 };
 
 static const char USAGE[] =
     "Usage: %s verify [OPTIONS] IMAGE\n"
-    "IMAGE is oci:DIR[:TAG] or dir:DIR.\n"
+    "       %s unpack [OPTIONS] IMAGE BUNDLE\n"
+    "IMAGE is oci:DIR[:TAG] or dir:DIR (unpack: oci: only). unpack verifies first, then writes\n"
+    "BUNDLE/rootfs and BUNDLE/config.json; BUNDLE must not exist.\n"
     "  --policy FILE      containers-policy.json (default: policy.path of ward.conf, else %s)\n"
     "  --lookaside DIR    also read signatures from DIR/<repo>@sha256=<hex>/signature-N\n"
     "  --identity REF     judge the image as docker://REF (docker scopes and identity rules)\n"
     "  --json             print the decision as JSON\n"
+    "  --max-files N      unpack: at most N entries over all layers (default 1000000)\n"
+    "  --max-bytes N      unpack: at most N bytes of files (default 64 GiB)\n"
     "  --config FILE      ward.conf\n"
     "Exit: 0 accepted, 1 failure, 2 usage or policy error, 4 refused.\n";
 
 typedef struct opts {
-    const char *prog, *policy, *lookaside, *identity, *config, *image;
-    bool json;
+    const char *prog, *policy, *lookaside, *identity, *config, *image, *bundle;
+    bool json, unpack;
+    unpack_opts u;
 } opts;
 
 static int fail(const ward_err *err)
@@ -53,6 +60,8 @@ static int parse(int argc, char **argv, opts *o)
         {"config", required_argument, NULL, 'c'},
         {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
+        {"max-files", required_argument, NULL, 'F'},
+        {"max-bytes", required_argument, NULL, 'B'},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -76,8 +85,19 @@ static int parse(int argc, char **argv, opts *o)
         case 'j':
             o->json = true;
             continue;
+        case 'F':
+        case 'B': {
+            char *end;
+            unsigned long long v;
+            errno = 0;
+            v = strtoull(optarg, &end, 10);
+            if (errno || *end || optarg[0] < '0' || optarg[0] > '9')
+                return usage_error(o, "--max-files and --max-bytes take a number");
+            *(c == 'F' ? &o->u.max_files : &o->u.max_bytes) = v;
+            continue;
+        }
         case 'h':
-            printf(USAGE, o->prog, POLICY_DEFAULT_PATH);
+            printf(USAGE, o->prog, o->prog, POLICY_DEFAULT_PATH);
             exit(EXIT_OK);
         default:
             return usage_error(o, "unknown option or missing argument");
@@ -86,9 +106,11 @@ static int parse(int argc, char **argv, opts *o)
             return usage_error(o, "an option is given twice");
         *slot = optarg;
     }
-    if (optind != argc - 1)
-        return usage_error(o, "expected exactly one IMAGE");
+    if (optind != argc - (o->unpack ? 2 : 1))
+        return usage_error(o,
+                           o->unpack ? "expected IMAGE and BUNDLE" : "expected exactly one IMAGE");
     o->image = argv[optind];
+    o->bundle = o->unpack ? argv[optind + 1] : NULL;
     return 0;
 }
 
@@ -112,6 +134,44 @@ static int load_policy(const opts *o, img_policy *pol, ward_err *err)
     if (rc < 0 && err->errnum != ENOENT)
         err->errnum = EINVAL; /* a policy that does not parse is a configuration error */
     return rc;
+}
+
+/* The decision's digest, recorded as ward.image.verified. */
+static int decision_digest(const char *json, size_t len, char out[IMG_DIGEST_MAX + 1],
+                           ward_err *err)
+{
+    uint8_t sum[WARD_SHA256_LEN];
+    if (ward_sha256(json, len, sum, err) < 0)
+        return -1;
+    memcpy(out, "sha256:", 8);
+    for (size_t i = 0; i < sizeof(sum); i++)
+        snprintf(out + 7 + 2 * i, 3, "%02x", sum[i]);
+    return 0;
+}
+
+/* Print the decision; unpack when asked and accepted. */
+static int report(const opts *o, const img_decision *d, const img_source *src, const img_ref *ref)
+{
+    cleanup_free char *json = NULL;
+    char digest[IMG_DIGEST_MAX + 1], refbuf[IMG_REF_MAX];
+    unpack_opts u = o->u;
+    ward_err err = {0};
+    size_t len;
+    if (img_decision_json(d, &json, &len, &err) < 0)
+        return fail(&err);
+    if (o->json)
+        printf("%s\n", json);
+    else
+        img_decision_print(o->unpack ? stderr : stdout, d);
+    if (!d->accepted || !o->unpack)
+        return d->accepted ? EXIT_OK : EXIT_REFUSED;
+    if (decision_digest(json, len, digest, &err) < 0)
+        return fail(&err);
+    u.verified = digest;
+    u.ref = o->identity ? img_ref_string(ref, refbuf) : NULL;
+    if (img_unpack(src, o->bundle, &u, &err) < 0)
+        return fail(&err);
+    return EXIT_OK;
 }
 
 static int cmd_verify(const opts *o)
@@ -139,19 +199,8 @@ static int cmd_verify(const opts *o)
         policy_free(&pol);
         return fail(&err);
     }
-    if (o->json) {
-        cleanup_free char *json = NULL;
-        size_t len;
-        if (img_decision_json(&d, &json, &len, &err) < 0)
-            rc = fail(&err);
-        else {
-            printf("%s\n", json);
-            rc = d.accepted ? EXIT_OK : EXIT_REFUSED;
-        }
-    } else {
-        img_decision_print(stdout, &d);
-        rc = d.accepted ? EXIT_OK : EXIT_REFUSED;
-    }
+    rc = report(o, &d, &src, &ref);
+
     img_decision_free(&d);
     imgsrc_free(&src);
     policy_free(&pol);
@@ -160,13 +209,15 @@ static int cmd_verify(const opts *o)
 
 int main(int argc, char **argv)
 {
-    opts o = {.prog = argv[0]};
+    opts o = {.prog = argv[0],
+              .u = {.max_files = UNPACK_DEFAULT_MAX_FILES, .max_bytes = UNPACK_DEFAULT_MAX_BYTES}};
     int rc;
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        printf(USAGE, o.prog, POLICY_DEFAULT_PATH);
+        printf(USAGE, o.prog, o.prog, POLICY_DEFAULT_PATH);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
     }
-    if (strcmp(argv[1], "verify") != 0) {
+    o.unpack = strcmp(argv[1], "unpack") == 0;
+    if (strcmp(argv[1], "verify") != 0 && !o.unpack) {
         fprintf(stderr, MSG_PREFIX "unknown command \"%s\" (see %s --help)\n", argv[1], o.prog);
         return EXIT_USAGE;
     }

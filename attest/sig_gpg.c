@@ -6,11 +6,11 @@
  * payload is given to the caller only after both passed.
  */
 #include "attest/imgsig.h"
+#include "attest/unpack_fs.h"
 #include "spec/base/cleanup.h"
 #include "spec/parse.h"
 
 #include <errno.h>
-#include <ftw.h>
 #include <gpgme.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -25,18 +25,9 @@ typedef struct trusted {
     size_t n;
 } trusted;
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path) < 0 && errno != ENOENT ? -1 : 0;
-}
-
 static void remove_home(char *home)
 {
-    if (home[0] != '\0')
-        nftw(home, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    unpack_remove_tree(home);
     home[0] = '\0';
 }
 
