@@ -11,7 +11,8 @@ libwardimage_a_SOURCES = \
 	attest/imgsrc.h attest/imgsrc.c \
 	attest/imgverify.h attest/imgverify.c attest/imgdecision.c \
 	attest/unpack.h attest/unpack_internal.h attest/unpack.c attest/unpack_layer.c \
-	attest/unpack_config.c attest/unpack_fs.h attest/unpack_fs.c
+	attest/unpack_config.c attest/unpack_fs.h attest/unpack_fs.c attest/unpack_tree.c \
+	attest/image_check.c
 # codec.o and pubkey.o come from libwardattest.a (neither needs tss2 at link time)
 WARD_IMAGE_LIBS = libwardimage.a libwardattest.a libwardspec.a $(GPGME_LIBS) $(ARCHIVE_LIBS) $(CRYPTO_LIBS) \
 	$(YAJL_LIBS)
@@ -30,4 +31,4 @@ TESTS += tests/unit/test_attest_policy
 TESTS += tests/image/pytest-tap.sh
 EXTRA_DIST += tests/image/pytest-tap.sh tests/image/conftest.py tests/image/test_cosign.py \
 	tests/image/test_gpg.py tests/image/test_policy_cli.py tests/image/test_unpack.py \
-	tests/image/layouts.py
+	tests/image/layouts.py tests/image/test_create.py

@@ -4,6 +4,7 @@
  * own so that `ward` never loads gpgme, libcrypto or libarchive.
  */
 #include "attest/codec.h"
+#include "attest/image_check.h"
 #include "attest/imgverify.h"
 #include "attest/unpack.h"
 #include "spec/base/cleanup.h"
@@ -22,6 +23,7 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_REFUSED = 4 };
 static const char USAGE[] =
     "Usage: %s verify [OPTIONS] IMAGE\n"
     "       %s unpack [OPTIONS] IMAGE BUNDLE\n"
+    "       %s check-bundle [--policy FILE] [--records DIR] [--config FILE] BUNDLE\n"
     "IMAGE is oci:DIR[:TAG] or dir:DIR (unpack: oci: only). unpack verifies first, then writes\n"
     "BUNDLE/rootfs and BUNDLE/config.json; BUNDLE must not exist.\n"
     "  --policy FILE      containers-policy.json (default: policy.path of ward.conf, else %s)\n"
@@ -31,11 +33,13 @@ static const char USAGE[] =
     "  --max-files N      unpack: at most N entries over all layers (default 1000000)\n"
     "  --max-bytes N      unpack: at most N bytes of files (default 64 GiB)\n"
     "  --config FILE      ward.conf\n"
+    "  --records DIR      unpack records (default: image.records of ward.conf, else %s)\n"
+    "check-bundle: is BUNDLE's rootfs a verified image (what create checks with image.policy)?\n"
     "Exit: 0 accepted, 1 failure, 2 usage or policy error, 4 refused.\n";
 
 typedef struct opts {
-    const char *prog, *policy, *lookaside, *identity, *config, *image, *bundle;
-    bool json, unpack;
+    const char *prog, *policy, *lookaside, *identity, *config, *image, *bundle, *records;
+    bool json, unpack, check;
     unpack_opts u;
 } opts;
 
@@ -60,6 +64,7 @@ static int parse(int argc, char **argv, opts *o)
         {"config", required_argument, NULL, 'c'},
         {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
+        {"records", required_argument, NULL, 'r'},
         {"max-files", required_argument, NULL, 'F'},
         {"max-bytes", required_argument, NULL, 'B'},
         {NULL, 0, NULL, 0},
@@ -82,6 +87,9 @@ static int parse(int argc, char **argv, opts *o)
         case 'c':
             slot = &o->config;
             break;
+        case 'r':
+            slot = &o->records;
+            break;
         case 'j':
             o->json = true;
             continue;
@@ -97,7 +105,8 @@ static int parse(int argc, char **argv, opts *o)
             continue;
         }
         case 'h':
-            printf(USAGE, o->prog, o->prog, POLICY_DEFAULT_PATH);
+            printf(USAGE, o->prog, o->prog, o->prog, POLICY_DEFAULT_PATH,
+                   WARD_DEFAULT_IMAGE_RECORDS);
             exit(EXIT_OK);
         default:
             return usage_error(o, "unknown option or missing argument");
@@ -107,30 +116,38 @@ static int parse(int argc, char **argv, opts *o)
         *slot = optarg;
     }
     if (optind != argc - (o->unpack ? 2 : 1))
-        return usage_error(o,
-                           o->unpack ? "expected IMAGE and BUNDLE" : "expected exactly one IMAGE");
-    o->image = argv[optind];
-    o->bundle = o->unpack ? argv[optind + 1] : NULL;
+        return usage_error(o, o->unpack  ? "expected IMAGE and BUNDLE"
+                              : o->check ? "expected exactly one BUNDLE"
+                                         : "expected exactly one IMAGE");
+    o->image = o->check ? NULL : argv[optind];
+    o->bundle = o->unpack ? argv[optind + 1] : o->check ? argv[optind] : NULL;
     return 0;
 }
 
-/* --policy, else ward.conf's policy.path, else the default path. */
-static int load_policy(const opts *o, img_policy *pol, ward_err *err)
+/*
+ * --policy, else ward.conf's policy.path, else the default path; the records directory likewise
+ * (into records, PATH_MAX bytes).
+ */
+static int load_policy(const opts *o, img_policy *pol, char *records, ward_err *err)
 {
     ward_hostconf hc;
     int rc;
-    if (o->policy != NULL)
-        rc = policy_load(o->policy, pol, err);
-    else {
-        ward_hostconf_init(&hc);
-        if (ward_hostconf_load(&hc, o->config ? o->config : WARD_DEFAULT_HOSTCONF,
-                               o->config != NULL, err) < 0) {
-            ward_hostconf_free(&hc);
-            return -1;
-        }
-        rc = policy_load(hc.policy_path ? hc.policy_path : POLICY_DEFAULT_PATH, pol, err);
+    ward_hostconf_init(&hc);
+    if (ward_hostconf_load(&hc, o->config ? o->config : WARD_DEFAULT_HOSTCONF, o->config != NULL,
+                           err) < 0) {
         ward_hostconf_free(&hc);
+        err->errnum = EINVAL;
+        return -1;
     }
+    snprintf(records, PATH_MAX, "%s",
+             o->records         ? o->records
+             : hc.image_records ? hc.image_records
+                                : WARD_DEFAULT_IMAGE_RECORDS);
+    rc = policy_load(o->policy        ? o->policy
+                     : hc.policy_path ? hc.policy_path
+                                      : POLICY_DEFAULT_PATH,
+                     pol, err);
+    ward_hostconf_free(&hc);
     if (rc < 0 && err->errnum != ENOENT)
         err->errnum = EINVAL; /* a policy that does not parse is a configuration error */
     return rc;
@@ -150,7 +167,8 @@ static int decision_digest(const char *json, size_t len, char out[IMG_DIGEST_MAX
 }
 
 /* Print the decision; unpack when asked and accepted. */
-static int report(const opts *o, const img_decision *d, const img_source *src, const img_ref *ref)
+static int report(const opts *o, const img_decision *d, const img_source *src, const img_ref *ref,
+                  const char *records)
 {
     cleanup_free char *json = NULL;
     char digest[IMG_DIGEST_MAX + 1], refbuf[IMG_REF_MAX];
@@ -169,13 +187,35 @@ static int report(const opts *o, const img_decision *d, const img_source *src, c
         return fail(&err);
     u.verified = digest;
     u.ref = o->identity ? img_ref_string(ref, refbuf) : NULL;
+    u.image = o->image;
+    u.records = records;
     if (img_unpack(src, o->bundle, &u, &err) < 0)
         return fail(&err);
     return EXIT_OK;
 }
 
+static int cmd_check(const opts *o)
+{
+    char records[PATH_MAX], why[1024] = "";
+    img_policy pol;
+    ward_err err = {0};
+    int rc;
+    if (load_policy(o, &pol, records, &err) < 0)
+        return fail(&err);
+    rc = img_check_bundle(&pol, records, o->bundle, why, sizeof(why), &err);
+    policy_free(&pol);
+    if (rc < 0)
+        return fail(&err);
+    if (rc == 0) {
+        fprintf(stderr, MSG_PREFIX "bundle %s refused: %s\n", o->bundle, why);
+        return EXIT_REFUSED;
+    }
+    return EXIT_OK;
+}
+
 static int cmd_verify(const opts *o)
 {
+    char records[PATH_MAX];
     img_policy pol;
     img_source src;
     img_decision d;
@@ -187,7 +227,7 @@ static int cmd_verify(const opts *o)
         err.errnum = EINVAL;
         return fail(&err);
     }
-    if (load_policy(o, &pol, &err) < 0)
+    if (load_policy(o, &pol, records, &err) < 0)
         return fail(&err);
     if (imgsrc_open(o->image, &src, &err) < 0) {
         policy_free(&pol);
@@ -199,7 +239,7 @@ static int cmd_verify(const opts *o)
         policy_free(&pol);
         return fail(&err);
     }
-    rc = report(o, &d, &src, &ref);
+    rc = report(o, &d, &src, &ref, records);
 
     img_decision_free(&d);
     imgsrc_free(&src);
@@ -213,16 +253,17 @@ int main(int argc, char **argv)
               .u = {.max_files = UNPACK_DEFAULT_MAX_FILES, .max_bytes = UNPACK_DEFAULT_MAX_BYTES}};
     int rc;
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        printf(USAGE, o.prog, o.prog, POLICY_DEFAULT_PATH);
+        printf(USAGE, o.prog, o.prog, o.prog, POLICY_DEFAULT_PATH, WARD_DEFAULT_IMAGE_RECORDS);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
     }
     o.unpack = strcmp(argv[1], "unpack") == 0;
-    if (strcmp(argv[1], "verify") != 0 && !o.unpack) {
+    o.check = strcmp(argv[1], "check-bundle") == 0;
+    if (strcmp(argv[1], "verify") != 0 && !o.unpack && !o.check) {
         fprintf(stderr, MSG_PREFIX "unknown command \"%s\" (see %s --help)\n", argv[1], o.prog);
         return EXIT_USAGE;
     }
     rc = parse(argc - 1, argv + 1, &o);
     if (rc != 0)
         return rc;
-    return cmd_verify(&o);
+    return o.check ? cmd_check(&o) : cmd_verify(&o);
 }

@@ -14,9 +14,10 @@
 #include <stdint.h>
 
 #include "attest/imgref.h"
+#include "spec/hostconf.h"
 #include "spec/base/error.h"
 
-#define POLICY_DEFAULT_PATH "/etc/ward/policy.json"
+#define POLICY_DEFAULT_PATH WARD_DEFAULT_POLICY
 
 typedef enum pol_req_type {
     PR_INSECURE_ACCEPT_ANYTHING,

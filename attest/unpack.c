@@ -87,8 +87,62 @@ static int unpack_into(const img_source *src, int stagefd, const unpack_opts *o,
     return write_file_at(stagefd, "config.json", json, len, err);
 }
 
+/* mkdir -p for the records directory (root-only: 0700). */
+static int make_dirs(const char *path, ward_err *err)
+{
+    char buf[PATH_MAX];
+    if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf) || buf[0] != '/')
+        return ward_fail_errno(err, EINVAL, "records directory %s: not an absolute path", path);
+    for (char *p = buf + 1;; p++) {
+        if (*p == '/' || *p == '\0') {
+            char c = *p;
+            *p = '\0';
+            if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+                return ward_fail_errno(err, errno, "mkdir %s", buf);
+            *p = c;
+            if (c == '\0')
+                return 0;
+        }
+    }
+}
+
+static int write_record(const img_source *src, const unpack_opts *o, const char *rootfs_digest,
+                        ward_err *err)
+{
+    char path[PATH_MAX], tmp[PATH_MAX + 8];
+    cleanup_free char *json = NULL;
+    cleanup_close int dfd = -1;
+    size_t len;
+    jwriter w;
+    if (make_dirs(o->records, err) < 0)
+        return -1;
+    if (jw_init(&w, true, err) < 0)
+        return -1;
+    jw_open(&w);
+    jw_kstr(&w, "image", o->image);
+    jw_kstr(&w, "ref", o->ref);
+    jw_kstr(&w, "manifestDigest", src->manifest_digest);
+    jw_kstr(&w, "decisionDigest", o->verified);
+    jw_kstr(&w, "rootfsDigest", rootfs_digest);
+    jw_close(&w);
+    if (jw_finish(&w, &json, &len, err) < 0)
+        return -1;
+    snprintf(path, sizeof(path), "%s.json", src->manifest_digest + 7);
+    snprintf(tmp, sizeof(tmp), ".%s.tmp", path);
+    dfd = open(o->records, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return ward_fail_errno(err, errno, "open %s", o->records);
+    unlinkat(dfd, tmp, 0);
+    if (write_file_at(dfd, tmp, json, len, err) < 0)
+        return ward_err_prefix(err, "record in %s", o->records);
+    if (renameat(dfd, tmp, dfd, path) < 0)
+        return ward_fail_errno(err, errno, "record %s/%s", o->records, path);
+    return 0;
+}
+
 int img_unpack(const img_source *src, const char *bundle, const unpack_opts *o, ward_err *err)
 {
+    char rootfs_digest[IMG_DIGEST_MAX + 1] = "";
     char stage[PATH_MAX];
     cleanup_close int stagefd = -1;
     struct stat st;
@@ -105,11 +159,24 @@ int img_unpack(const img_source *src, const char *bundle, const unpack_opts *o, 
     stagefd = open(stage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     rc = stagefd < 0 ? ward_fail_errno(err, errno, "open %s", stage)
                      : unpack_into(src, stagefd, o, err);
+    if (rc == 0 && o->records != NULL) {
+        int rootfd = openat(stagefd, "rootfs", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        rc = rootfd < 0 ? ward_fail_errno(err, errno, "rootfs")
+                        : img_rootfs_digest(rootfd, rootfs_digest, err);
+        if (rootfd >= 0)
+            close(rootfd);
+    }
     if (rc == 0 && (fchmod(stagefd, 0755) < 0 || syncfs(stagefd) < 0))
         rc = ward_fail_errno(err, errno, "staging directory %s", stage);
     if (rc == 0 && renameat2(AT_FDCWD, stage, AT_FDCWD, bundle, RENAME_NOREPLACE) < 0)
         rc = ward_fail_errno(err, errno, "move %s into place", stage);
-    if (rc < 0)
+    if (rc < 0) {
         unpack_remove_tree(stage);
-    return rc;
+        return -1;
+    }
+    if (o->records != NULL && write_record(src, o, rootfs_digest, err) < 0) {
+        unpack_remove_tree(bundle); /* no bundle that create would refuse anyway */
+        return -1;
+    }
+    return 0;
 }

@@ -23,9 +23,18 @@ typedef struct unpack_opts {
     uint64_t max_bytes;   /* file bytes (declared sizes, sparse or not) over all layers */
     const char *ref;      /* ward.image.ref */
     const char *verified; /* ward.image.verified: the decision's digest */
+    const char *image;    /* how the image was named (oci:DIR[:TAG]), for the record */
+    const char *records;  /* directory of unpack records, NULL: none */
 } unpack_opts;
 
-/* Unpack src into bundle (which must not exist yet): bundle/rootfs and bundle/config.json. */
+/*
+ * Unpack src into bundle (which must not exist yet): bundle/rootfs and bundle/config.json; then
+ * record the unpack in records_dir (NULL: no record) as <manifest hex>.json: the image, its
+ * reference, the decision's digest and the rootfs digest, for `ward create` to re-check.
+ */
 int img_unpack(const img_source *src, const char *bundle, const unpack_opts *o, ward_err *err);
+
+/* The digest of the tree beneath rootfd (unpack_tree.c). */
+int img_rootfs_digest(int rootfd, char out[IMG_DIGEST_MAX + 1], ward_err *err);
 
 #endif

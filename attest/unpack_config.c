@@ -230,6 +230,7 @@ int unpack_config_json(const jnode *image_config, int rootfd, const unpack_opts 
     if (spec_default_config_json(false, 0, 0, &base, err) < 0 ||
         spec_config_parse(base, strlen(base), &c, err) < 0)
         return -1;
+    c->process.terminal = false; /* an image's process runs detached unless the caller says */
     if (apply_image(c, json_get(image_config, "config"), rootfd, err) < 0 ||
         (o->ref && add_annotation(&c->annotations, "ward.image.ref", o->ref, err) < 0) ||
         add_annotation(&c->annotations, "ward.image.digest", manifest_digest, err) < 0 ||

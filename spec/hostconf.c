@@ -129,6 +129,13 @@ static int apply_key(ward_hostconf *hc, const char *key, const char *v, const ch
         hc->kernel_interfaces_from_config = strcmp(v, "config") == 0;
         return 0;
     }
+    if (strcmp(key, "image.policy") == 0) {
+        *why = "must be \"enforce\" or \"off\"";
+        if (strcmp(v, "enforce") && strcmp(v, "off"))
+            return -1;
+        hc->image_policy = strcmp(v, "enforce") == 0;
+        return 0;
+    }
     if (strcmp(key, "landlock.allow_special_files") == 0) {
         *why = "must be true or false";
         return parse_bool(v, &hc->landlock_allow_special);
@@ -167,6 +174,8 @@ static int apply_key(ward_hostconf *hc, const char *key, const char *v, const ch
         return set_string(&hc->event_log, v);
     if (strcmp(key, "policy.path") == 0)
         return set_string(&hc->policy_path, v);
+    if (strcmp(key, "image.records") == 0)
+        return set_string(&hc->image_records, v);
     *why = NULL;
     return -1;
 }
@@ -251,5 +260,6 @@ void ward_hostconf_free(ward_hostconf *hc)
     free(hc->tpm_ca_dir);
     free(hc->event_log);
     free(hc->policy_path);
+    free(hc->image_records);
     ward_hostconf_init(hc);
 }

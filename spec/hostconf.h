@@ -16,6 +16,8 @@
  *   tpm.ca_dir = /etc/ward/tpm-ca
  *   attest.event_log = /var/lib/ward/attest/events.log
  *   policy.path = /etc/ward/policy.json
+ *   image.policy = enforce | off           # enforce: create/run check the bundle's image
+ *   image.records = /var/lib/ward/images   # where `ward image unpack` records what it unpacked
  */
 #ifndef WARD_SPEC_HOSTCONF_H
 #define WARD_SPEC_HOSTCONF_H
@@ -25,7 +27,9 @@
 
 #include "spec/base/error.h"
 
-#define WARD_DEFAULT_HOSTCONF "/etc/ward/ward.conf"
+#define WARD_DEFAULT_HOSTCONF      "/etc/ward/ward.conf"
+#define WARD_DEFAULT_IMAGE_RECORDS "/var/lib/ward/images"
+#define WARD_DEFAULT_POLICY        "/etc/ward/policy.json"
 
 typedef struct ward_hostconf {
     char **seccomp_allow; /* NULL-terminated list of syscall names, or NULL */
@@ -40,6 +44,8 @@ typedef struct ward_hostconf {
     char *tpm_ca_dir;
     char *event_log;
     char *policy_path;
+    bool image_policy;   /* image.policy = enforce */
+    char *image_records; /* NULL: WARD_DEFAULT_IMAGE_RECORDS */
 } ward_hostconf;
 
 /* Defaults for every key (no file needed). */

@@ -2,6 +2,8 @@
 #ifndef WARD_RUNTIME_CLI_H
 #define WARD_RUNTIME_CLI_H
 
+#include <limits.h>
+
 #include "runtime/container.h"
 
 /* Each command parses its own options from argv (argv[0] is the command name). */
@@ -22,6 +24,11 @@ int cmd_resume(ward_ctx *ctx, int argc, char **argv);
 int cmd_ps(ward_ctx *ctx, int argc, char **argv);
 int cmd_update(ward_ctx *ctx, int argc, char **argv);
 int cmd_events(ward_ctx *ctx, int argc, char **argv);
+
+/* A helper binary (ward-attest, ward-image) beside ward, else in the libexec directory. */
+int cli_find_helper(const char *name, char out[PATH_MAX]);
+/* image.policy = enforce: run `ward-image check-bundle` on bundle; 0 when it accepts. */
+int cli_image_check(const ward_ctx *ctx, const char *bundle, ward_err *err);
 
 /* Forward the usual termination and job signals to pid (run, exec without --detach). */
 void cli_forward_signals(pid_t pid);

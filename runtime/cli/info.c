@@ -64,7 +64,7 @@ int cmd_features(ward_ctx *ctx, int argc, char **argv)
 }
 
 /* The helper `name` next to this binary (a build tree), else the installed one. */
-static int find_helper(const char *name, char out[PATH_MAX])
+int cli_find_helper(const char *name, char out[PATH_MAX])
 {
     char self[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -88,7 +88,7 @@ static int exec_helper(const char *cmd, const char *helper_name, char **argv)
 {
     char helper[PATH_MAX];
     char shown[32];
-    if (find_helper(helper_name, helper) < 0)
+    if (cli_find_helper(helper_name, helper) < 0)
         return cli_usage_error(cmd, "helper %s not found (looked beside ward and in %s)",
                                helper_name, WARD_LIBEXECDIR);
     snprintf(shown, sizeof(shown), "ward %s", cmd);

@@ -89,6 +89,8 @@ int cmd_create(ward_ctx *ctx, int argc, char **argv)
     pid_t pid;
     if (parse_create_opts("create", argc, argv, &o, NULL) != 0)
         return 1;
+    if (ctx->hc.image_policy && cli_image_check(ctx, o.bundle, &err) < 0)
+        return ward_log_fail(&err);
     if (container_create(ctx, &o, &pid, &err) < 0)
         return ward_log_fail(&err);
     return 0;
@@ -145,6 +147,8 @@ int cmd_run(ward_ctx *ctx, int argc, char **argv)
     int status;
     if (parse_create_opts("run", argc, argv, &o, &detach) != 0)
         return 1;
+    if (ctx->hc.image_policy && cli_image_check(ctx, o.bundle, &err) < 0)
+        return ward_log_fail(&err);
     if (container_create(ctx, &o, &pid, &err) < 0)
         return ward_log_fail(&err);
     if (!detach)

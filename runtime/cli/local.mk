@@ -7,6 +7,7 @@ ward_SOURCES = \
 	runtime/cli/main.c \
 	runtime/cli/cgroup.c \
 	runtime/cli/exec.c \
+	runtime/cli/image.c \
 	runtime/cli/info.c \
 	runtime/cli/lifecycle.c \
 	runtime/cli/manage.c \
