@@ -32,3 +32,9 @@ TESTS += tests/image/pytest-tap.sh
 EXTRA_DIST += tests/image/pytest-tap.sh tests/image/conftest.py tests/image/test_cosign.py \
 	tests/image/test_gpg.py tests/image/test_policy_cli.py tests/image/test_unpack.py \
 	tests/image/layouts.py tests/image/test_create.py
+# bench/image-bench's in-process half (built by make check, not run as a test)
+check_PROGRAMS += bench/image-bench-lib
+bench_image_bench_lib_SOURCES = bench/image_bench_lib.c
+bench_image_bench_lib_CFLAGS = $(libwardimage_a_CFLAGS)
+bench_image_bench_lib_LDADD = $(WARD_IMAGE_LIBS)
+EXTRA_DIST += bench/image-bench
