@@ -43,7 +43,7 @@ static const char *record_string(const jnode *rec, const char *key)
 
 /* Re-run the policy on the recorded image for the claimed reference. */
 static int reverify(const img_policy *pol, const char *image, const char *ref, const char *digest,
-                    char *why, size_t len, ward_err *err)
+                    const char *lookaside, char *why, size_t len, ward_err *err)
 {
     img_source src;
     img_decision d;
@@ -53,7 +53,7 @@ static int reverify(const img_policy *pol, const char *image, const char *ref, c
         return refuse(why, len, "image reference annotation: %s", err->msg);
     if (imgsrc_open(image, &src, err) < 0)
         return refuse(why, len, "the recorded image is not readable: %s", err->msg);
-    if (imgsrc_signatures(&src, NULL, ref ? &r : NULL, err) < 0 ||
+    if (imgsrc_signatures(&src, ref ? lookaside : NULL, ref ? &r : NULL, err) < 0 ||
         img_verify(pol, &src, ref ? &r : NULL, &d, err) < 0) {
         imgsrc_free(&src);
         return -1;
@@ -71,8 +71,8 @@ static int reverify(const img_policy *pol, const char *image, const char *ref, c
     return rc;
 }
 
-int img_check_bundle(const img_policy *pol, const char *records, const char *bundle, char *why,
-                     size_t why_len, ward_err *err)
+int img_check_bundle(const img_policy *pol, const char *records, const char *lookaside,
+                     const char *bundle, char *why, size_t why_len, ward_err *err)
 {
     char path[PATH_MAX], rootfs[PATH_MAX], got[IMG_DIGEST_MAX + 1];
     spec_config *c = NULL;
@@ -124,7 +124,7 @@ int img_check_bundle(const img_policy *pol, const char *records, const char *bun
                     ANN_IMAGE_VERIFIED);
         goto out;
     }
-    if ((rc = reverify(pol, image, ref, digest, why, why_len, err)) != 1)
+    if ((rc = reverify(pol, image, ref, digest, lookaside, why, why_len, err)) != 1)
         goto out;
     if (!c->has_root || c->root.path == NULL) {
         rc = refuse(why, why_len, "config.json has no root.path");

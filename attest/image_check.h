@@ -20,7 +20,7 @@
 #define ANN_CRI_IMAGE_NAME "io.kubernetes.cri.image-name"
 
 /* 1 accepted, 0 refused (why says why), -1 the check could not run (err). */
-int img_check_bundle(const img_policy *pol, const char *records, const char *bundle, char *why,
-                     size_t why_len, ward_err *err);
+int img_check_bundle(const img_policy *pol, const char *records, const char *lookaside,
+                     const char *bundle, char *why, size_t why_len, ward_err *err);
 
 #endif

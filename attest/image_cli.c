@@ -28,6 +28,7 @@ static const char USAGE[] =
     "BUNDLE/rootfs and BUNDLE/config.json; BUNDLE must not exist.\n"
     "  --policy FILE      containers-policy.json (default: policy.path of ward.conf, else %s)\n"
     "  --lookaside DIR    also read signatures from DIR/<repo>@sha256=<hex>/signature-N\n"
+    "                     (default: image.lookaside of ward.conf; needs --identity)\n"
     "  --identity REF     judge the image as docker://REF (docker scopes and identity rules)\n"
     "  --json             print the decision as JSON\n"
     "  --max-files N      unpack: at most N entries over all layers (default 1000000)\n"
@@ -126,9 +127,10 @@ static int parse(int argc, char **argv, opts *o)
 
 /*
  * --policy, else ward.conf's policy.path, else the default path; the records directory likewise
- * (into records, PATH_MAX bytes).
+ * (into records, PATH_MAX bytes), and the lookaside directory (into lookaside, "" for none).
  */
-static int load_policy(const opts *o, img_policy *pol, char *records, ward_err *err)
+static int load_policy(const opts *o, img_policy *pol, char *records, char *lookaside,
+                       ward_err *err)
 {
     ward_hostconf hc;
     int rc;
@@ -143,6 +145,10 @@ static int load_policy(const opts *o, img_policy *pol, char *records, ward_err *
              o->records         ? o->records
              : hc.image_records ? hc.image_records
                                 : WARD_DEFAULT_IMAGE_RECORDS);
+    snprintf(lookaside, PATH_MAX, "%s",
+             o->lookaside         ? o->lookaside
+             : hc.image_lookaside ? hc.image_lookaside
+                                  : "");
     rc = policy_load(o->policy        ? o->policy
                      : hc.policy_path ? hc.policy_path
                                       : POLICY_DEFAULT_PATH,
@@ -196,13 +202,14 @@ static int report(const opts *o, const img_decision *d, const img_source *src, c
 
 static int cmd_check(const opts *o)
 {
-    char records[PATH_MAX], why[1024] = "";
+    char records[PATH_MAX], lookaside[PATH_MAX], why[1024] = "";
     img_policy pol;
     ward_err err = {0};
     int rc;
-    if (load_policy(o, &pol, records, &err) < 0)
+    if (load_policy(o, &pol, records, lookaside, &err) < 0)
         return fail(&err);
-    rc = img_check_bundle(&pol, records, o->bundle, why, sizeof(why), &err);
+    rc = img_check_bundle(&pol, records, lookaside[0] ? lookaside : NULL, o->bundle, why,
+                          sizeof(why), &err);
     policy_free(&pol);
     if (rc < 0)
         return fail(&err);
@@ -215,7 +222,7 @@ static int cmd_check(const opts *o)
 
 static int cmd_verify(const opts *o)
 {
-    char records[PATH_MAX];
+    char records[PATH_MAX], lookaside[PATH_MAX];
     img_policy pol;
     img_source src;
     img_decision d;
@@ -227,13 +234,14 @@ static int cmd_verify(const opts *o)
         err.errnum = EINVAL;
         return fail(&err);
     }
-    if (load_policy(o, &pol, records, &err) < 0)
+    if (load_policy(o, &pol, records, lookaside, &err) < 0)
         return fail(&err);
     if (imgsrc_open(o->image, &src, &err) < 0) {
         policy_free(&pol);
         return fail(&err);
     }
-    if (imgsrc_signatures(&src, o->lookaside, o->identity ? &ref : NULL, &err) < 0 ||
+    if (imgsrc_signatures(&src, lookaside[0] ? lookaside : NULL, o->identity ? &ref : NULL, &err) <
+            0 ||
         img_verify(&pol, &src, o->identity ? &ref : NULL, &d, &err) < 0) {
         imgsrc_free(&src);
         policy_free(&pol);

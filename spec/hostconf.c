@@ -176,6 +176,8 @@ static int apply_key(ward_hostconf *hc, const char *key, const char *v, const ch
         return set_string(&hc->policy_path, v);
     if (strcmp(key, "image.records") == 0)
         return set_string(&hc->image_records, v);
+    if (strcmp(key, "image.lookaside") == 0)
+        return set_string(&hc->image_lookaside, v);
     *why = NULL;
     return -1;
 }
@@ -261,5 +263,6 @@ void ward_hostconf_free(ward_hostconf *hc)
     free(hc->event_log);
     free(hc->policy_path);
     free(hc->image_records);
+    free(hc->image_lookaside);
     ward_hostconf_init(hc);
 }

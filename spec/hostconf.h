@@ -18,6 +18,7 @@
  *   policy.path = /etc/ward/policy.json
  *   image.policy = enforce | off           # enforce: create/run check the bundle's image
  *   image.records = /var/lib/ward/images   # where `ward image unpack` records what it unpacked
+ *   image.lookaside = /var/lib/containers/sigstore   # signatures beside the image (no default)
  */
 #ifndef WARD_SPEC_HOSTCONF_H
 #define WARD_SPEC_HOSTCONF_H
@@ -44,8 +45,9 @@ typedef struct ward_hostconf {
     char *tpm_ca_dir;
     char *event_log;
     char *policy_path;
-    bool image_policy;   /* image.policy = enforce */
-    char *image_records; /* NULL: WARD_DEFAULT_IMAGE_RECORDS */
+    bool image_policy;     /* image.policy = enforce */
+    char *image_records;   /* NULL: WARD_DEFAULT_IMAGE_RECORDS */
+    char *image_lookaside; /* NULL: none */
 } ward_hostconf;
 
 /* Defaults for every key (no file needed). */

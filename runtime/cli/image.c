@@ -19,19 +19,21 @@
 int cli_image_check(const ward_ctx *ctx, const char *bundle, ward_err *err)
 {
     char helper[PATH_MAX], msg[MESSAGE_MAX];
-    const char *argv[] = {"ward image",
-                          "check-bundle",
-                          "--policy",
-                          ctx->hc.policy_path ? ctx->hc.policy_path : WARD_DEFAULT_POLICY,
-                          "--records",
-                          ctx->hc.image_records ? ctx->hc.image_records
-                                                : WARD_DEFAULT_IMAGE_RECORDS,
-                          bundle ? bundle : ".",
-                          NULL};
+    const char *argv[10] = {
+        "ward image", "check-bundle",
+        "--policy",   ctx->hc.policy_path ? ctx->hc.policy_path : WARD_DEFAULT_POLICY,
+        "--records",  ctx->hc.image_records ? ctx->hc.image_records : WARD_DEFAULT_IMAGE_RECORDS};
+    size_t argc = 6;
     size_t used = 0;
     int pipefd[2], status;
     pid_t pid;
 
+    if (ctx->hc.image_lookaside != NULL) {
+        argv[argc++] = "--lookaside";
+        argv[argc++] = ctx->hc.image_lookaside;
+    }
+    argv[argc++] = bundle ? bundle : ".";
+    argv[argc] = NULL;
     if (cli_find_helper("ward-image", helper) < 0)
         return ward_fail(err,
                          "image.policy: helper ward-image not found (looked beside ward and "

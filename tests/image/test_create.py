@@ -145,3 +145,36 @@ def test_unknown_digest_refused(env):
     (bundle / "config.json").write_text(json.dumps(cfg))
     r = create(env, bundle)
     assert r.returncode != 0 and "no record of a verified unpack" in r.stderr
+
+
+def test_gpg_lookaside_from_ward_conf(tmp_path, signer):
+    """A GPG signature made by skopeo standalone-sign, in a lookaside directory named by
+    ward.conf: unpack and create both find it; without the lookaside, create refuses."""
+    layout = tmp_path / "oci"
+    make_layout(layout, [busybox_layer()])
+    index = json.loads((layout / "index.json").read_text())
+    digest = index["manifests"][0]["digest"]
+    manifest = layout / "blobs/sha256" / digest[7:]
+    sigdir = tmp_path / "lookaside" / f"team/app@sha256={digest[7:]}"
+    sigdir.mkdir(parents=True)
+    run(["skopeo", "standalone-sign", str(manifest), "registry.example.com/team/app:2",
+         signer.fpr, "-o", str(sigdir / "signature-1")], env=signer.env)
+    policy = tmp_path / "gpg-policy.json"
+    policy.write_text(json.dumps({"default": [{"type": "reject"}], "transports": {"docker": {
+        "registry.example.com/team": [{"type": "signedBy", "keyType": "GPGKeys",
+                                       "keyPath": str(signer.pub)}]}}}))
+    records = tmp_path / "records"
+    conf = tmp_path / "ward.conf"
+    conf.write_text(f"image.policy = enforce\npolicy.path = {policy}\nimage.records = {records}\n"
+                    f"image.lookaside = {tmp_path / 'lookaside'}\n")
+    bundle = tmp_path / "bundle"
+    r = run([str(WARD), "image", "unpack", "--config", str(conf), "--identity",
+             "registry.example.com/team/app:2", f"oci:{layout}:latest", str(bundle)], check=False)
+    assert r.returncode == 0, r.stderr
+    env = {"tmp": tmp_path, "conf": conf}
+    r = create(env, bundle)
+    assert r.returncode == 0, r.stderr
+    bare = tmp_path / "bare.conf"
+    bare.write_text(f"image.policy = enforce\npolicy.path = {policy}\nimage.records = {records}\n")
+    r = create(env, bundle, conf=bare)
+    assert r.returncode != 0 and "the policy refuses" in r.stderr
