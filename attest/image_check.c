@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define RECORD_MAX (64 * 1024)
@@ -103,6 +104,17 @@ int img_check_bundle(const img_policy *pol, const char *records, const char *loo
     if (!img_digest_valid(digest)) {
         rc = refuse(why, why_len, "annotation %s is not sha256:<64 hex>", ANN_IMAGE_DIGEST);
         goto out;
+    }
+    {
+        struct stat st;
+        /* the records are the proof: only root may have written them */
+        if (stat(records, &st) == 0 && (st.st_uid != 0 || (st.st_mode & 022) != 0)) {
+            rc = refuse(why, why_len,
+                        "records directory %s is writable by others than root (mode %o, "
+                        "owner %u)",
+                        records, (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid);
+            goto out;
+        }
     }
     snprintf(path, sizeof(path), "%s/%s.json", records, digest + 7);
     if (spec_read_file(path, RECORD_MAX, &text, &len, err) < 0) {

@@ -178,3 +178,13 @@ def test_gpg_lookaside_from_ward_conf(tmp_path, signer):
     bare.write_text(f"image.policy = enforce\npolicy.path = {policy}\nimage.records = {records}\n")
     r = create(env, bundle, conf=bare)
     assert r.returncode != 0 and "the policy refuses" in r.stderr
+
+
+def test_records_writable_by_others_refused(env):
+    bundle = env["tmp"] / "bundle"
+    assert unpack(env, bundle).returncode == 0
+    os.chmod(env["records"], 0o777)
+    r = create(env, bundle)
+    assert r.returncode != 0 and "writable by others than root" in r.stderr
+    os.chmod(env["records"], 0o700)  # control: the same bundle with a root-only directory
+    assert create(env, bundle).returncode == 0
