@@ -35,7 +35,7 @@ static const command commands[] = {
     {"spec", cmd_spec, "write a default config.json"},
     {"features", cmd_features, "print the features document"},
     {"attest", cmd_attest, "TPM attestation (node, quote, verify, log)"},
-    {"image", cmd_image, "image signature checks (verify)"},
+    {"image", cmd_image, "image signatures and verified unpack (verify, unpack, check-bundle)"},
 };
 
 static void print_version(void)
