@@ -165,6 +165,13 @@ static int apply_key(ward_hostconf *hc, const char *key, const char *v, const ch
         hc->kernel_interfaces_from_config = strcmp(v, "config") == 0;
         return 0;
     }
+    if (strcmp(key, "image.policy") == 0) {
+        *why = "must be \"enforce\" or \"off\"";
+        if (strcmp(v, "enforce") && strcmp(v, "off"))
+            return -1;
+        hc->image_policy = strcmp(v, "enforce") == 0;
+        return 0;
+    }
     if (strcmp(key, "landlock.allow_special_files") == 0) {
         *why = "must be true or false";
         return parse_bool(v, &hc->landlock_allow_special);
@@ -280,5 +287,7 @@ void ward_hostconf_free(ward_hostconf *hc)
     free(hc->node_key);
     free(hc->policy_path);
     free(hc->volumes_dir);
+    free(hc->image_records);
+    free(hc->image_lookaside);
     ward_hostconf_init(hc);
 }
