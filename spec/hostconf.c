@@ -122,6 +122,10 @@ static int apply_path_key(ward_hostconf *hc, const char *key, const char *v, con
         field = &hc->policy_path;
     else if (strcmp(key, "volumes.dir") == 0)
         field = &hc->volumes_dir;
+    else if (strcmp(key, "image.records") == 0)
+        field = &hc->image_records;
+    else if (strcmp(key, "image.lookaside") == 0)
+        field = &hc->image_lookaside;
     if (field == NULL) {
         *why = NULL;
         return -1;
