@@ -4,6 +4,7 @@
 #include "attest/evidence.h"
 #include "attest/pubkey.h"
 #include "spec/base/cleanup.h"
+#include "spec/parse.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -232,6 +233,10 @@ int ward_evidence_verify(const char *json, const uint8_t *nonce, size_t nonce_le
     memset(&q, 0, sizeof(q));
     if (strlen(json) > WARD_EVIDENCE_MAX)
         return bad(err, "evidence: larger than %u bytes", WARD_EVIDENCE_MAX);
+    if (spec_json_check(json, strlen(json), err) < 0) {
+        err->errnum = EBADMSG; /* what bad() gives every malformed evidence */
+        return ward_err_prefix(err, "evidence");
+    }
     root = yajl_tree_parse(json, ebuf, sizeof(ebuf));
     if (root == NULL) {
         ebuf[strcspn(ebuf, "\n")] = '\0';

@@ -12,6 +12,7 @@
 
 #include "runtime/sandbox/internal.h"
 #include "spec/base/cleanup.h"
+#include "spec/parse.h"
 
 #include <errno.h>
 #include <linux/seccomp.h>
@@ -22,7 +23,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
-#include <yajl/yajl_tree.h>
 
 static int load_prog(const seccomp_prog *p, unsigned int flags)
 {
@@ -92,17 +92,15 @@ static int payload_head(const spec_seccomp *sc, pid_t pid, yajl_gen g)
 static int build_payload(const spec_seccomp *sc, const char *state, pid_t pid, char **out,
                          ward_err *err)
 {
-    char errbuf[256];
-    yajl_val tree = yajl_tree_parse(state, errbuf, sizeof(errbuf));
     yajl_gen g = NULL;
     const unsigned char *buf;
     size_t len;
     int r = -1;
 
-    if (tree == NULL || !YAJL_IS_OBJECT(tree)) {
-        ward_fail(err, "seccomp listener: the container state is not a JSON object");
-        goto out;
-    }
+    if (spec_json_check(state, strlen(state), err) < 0)
+        return ward_err_prefix(err, "seccomp listener: the container state");
+    if (state[strspn(state, " \t\r\n")] != '{') /* valid JSON: '{' opens an object */
+        return ward_fail(err, "seccomp listener: the container state is not a JSON object");
     g = yajl_gen_alloc(NULL);
     if (g == NULL || payload_head(sc, pid, g) < 0 || yajl_gen_get_buf(g, &buf, &len) != 0) {
         ward_fail(err, "seccomp listener: building the payload");
@@ -119,7 +117,6 @@ static int build_payload(const spec_seccomp *sc, const char *state, pid_t pid, c
 out:
     if (g)
         yajl_gen_free(g);
-    yajl_tree_free(tree);
     return r;
 }
 
