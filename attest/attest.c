@@ -8,8 +8,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include <openssl/pem.h>
-
 static int dup_or_null(const char *s, char **out)
 {
     *out = NULL;
@@ -79,22 +77,6 @@ int ward_attest_measure(const ward_attest_cfg *c, const char *type, const char *
     return r;
 }
 
-static int cert_pem(X509 *cert, char **out, ward_err *err)
-{
-    BIO *bio = BIO_new(BIO_s_mem());
-    char *data;
-    long len;
-    *out = NULL;
-    if (bio == NULL || PEM_write_bio_X509(bio, cert) != 1) {
-        BIO_free(bio);
-        return ward_fail(err, "EK certificate: cannot write PEM");
-    }
-    len = BIO_get_mem_data(bio, &data);
-    *out = strndup(data, (size_t)len);
-    BIO_free(bio);
-    return *out ? 0 : ward_fail_errno(err, ENOMEM, "EK certificate");
-}
-
 /*
  * Node class for a quote. Only a device TPM can be class tpm, so for anything else the EK work
  * (NV reads, an EK CreatePrimary) is skipped: it is not needed to say "vtpm".
@@ -113,7 +95,7 @@ static int quote_class(ward_tpm *tpm, const ward_attest_cfg *c, ward_node_class 
         return -1;
     *cls = ward_node_classify(&f);
     if (cert)
-        r = cert_pem(cert, ek_cert, err);
+        r = ward_cert_to_pem(cert, ek_cert, err);
     X509_free(cert);
     return r;
 }
@@ -161,9 +143,8 @@ int ward_attest_quote(const ward_attest_cfg *c, uint32_t mask, const uint8_t *no
     int r;
     if (mask == 0)
         mask = 1u << c->pcr;
-    if (nonce_len < WARD_NONCE_MIN || nonce_len > WARD_NONCE_MAX)
-        return ward_fail(err, "nonce: must be %d to %d bytes, got %zu", WARD_NONCE_MIN,
-                         WARD_NONCE_MAX, nonce_len);
+    if (ward_nonce_check(nonce_len, err) < 0)
+        return -1;
     if (ward_tpm_open(c->tcti, &tpm, err) < 0)
         return -1;
     r = quote_with(tpm, c, mask, nonce, nonce_len, json, len, err);
@@ -181,7 +162,7 @@ static int node_with(ward_tpm *tpm, const ward_attest_cfg *c, ward_node_info *in
     if (ward_node_facts_get(tpm, c->ca_dir, &info->facts, &cert, err) < 0)
         return -1;
     info->node_class = ward_node_classify(&info->facts);
-    if (cert && cert_pem(cert, &info->ek_cert_pem, err) < 0)
+    if (cert && ward_cert_to_pem(cert, &info->ek_cert_pem, err) < 0)
         goto out;
     if (ward_ek_public(tpm, false, &ek, err) < 0 || ward_pubkey_to_pem(ek, &info->ek_pem, err) < 0)
         goto out;

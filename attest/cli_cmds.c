@@ -5,7 +5,7 @@
 #include "attest/pubkey.h"
 #include "attest/quote.h"
 #include "spec/base/cleanup.h"
-#include "spec/parse.h"
+#include "spec/base/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,11 +21,10 @@ static int nonce_arg(const cli_opts *o, const char *cmd, uint8_t **nonce, size_t
         return cli_usage_error(o, "%s: --nonce HEX is required", cmd);
     if (ward_hex_decode(o->nonce, nonce, len, &err) < 0)
         return cli_usage_error(o, "%s: --nonce: %s", cmd, err.msg);
-    if (*len < WARD_NONCE_MIN || *len > WARD_NONCE_MAX) {
+    if (ward_nonce_check(*len, &err) < 0) {
         free(*nonce);
         *nonce = NULL;
-        return cli_usage_error(o, "%s: --nonce: must be %d to %d bytes, got %zu", cmd,
-                               WARD_NONCE_MIN, WARD_NONCE_MAX, *len);
+        return cli_usage_error(o, "%s: --%s", cmd, err.msg); /* "--nonce: must be ..." */
     }
     return EXIT_OK;
 }
@@ -35,23 +34,14 @@ static int write_atomic(const char *path, const char *buf, size_t len, ward_err 
 {
     char tmp[4200];
     int fd;
-    size_t done = 0;
 
     if (snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path) >= (int)sizeof(tmp))
         return ward_fail(err, "%s: path too long", path);
     fd = mkstemp(tmp);
     if (fd < 0)
         return ward_fail_errno(err, errno, "create %s", path);
-    while (done < len) {
-        ssize_t w = write(fd, buf + done, len - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            break;
-        done += (size_t)w;
-    }
-    if (done < len || fchmod(fd, 0644) < 0 || fsync(fd) < 0 || close(fd) < 0 ||
-        rename(tmp, path) < 0) {
+    if (ward_write_all(fd, buf, len) < 0 || fchmod(fd, 0644) < 0 || fsync(fd) < 0 ||
+        close(fd) < 0 || rename(tmp, path) < 0) {
         int saved = errno;
         unlink(tmp);
         return ward_fail_errno(err, saved, "write %s", path);

@@ -52,7 +52,8 @@ typedef struct ward_verified {
  * Check evidence text (NUL-terminated) against the verifier's nonce. ak: the attestation key
  * the verifier trusts, or NULL to use ak_pem from the evidence (then ak_from_evidence is set).
  * ca_dir (may be NULL): CA certificates an EK certificate must chain to for class "tpm".
- * A rejected evidence fails with errnum EBADMSG and a message naming the failed check.
+ * A rejected evidence fails with errnum EBADMSG and a message naming the failed check; a nonce
+ * out of range (empty, say) is refused first, errnum EINVAL, whatever the evidence holds.
  */
 int ward_evidence_verify(const char *json, const uint8_t *nonce, size_t nonce_len, EVP_PKEY *ak,
                          const char *ca_dir, ward_verified *out, ward_err *err);

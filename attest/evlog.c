@@ -130,75 +130,42 @@ int ward_event_new_json(ward_event *ev, const char *type, const char *data_json,
     return r;
 }
 
-#define GEN(call)                                                                                  \
-    do {                                                                                           \
-        if ((call) != yajl_gen_status_ok)                                                          \
-            return ward_fail(err, "event: cannot serialise (%s)", #call);                          \
-    } while (0)
-
-static int gen_str(yajl_gen g, const char *s, ward_err *err)
+static int emit_event(jwriter *w, const ward_event *ev, bool with_digest, ward_err *err)
 {
-    GEN(yajl_gen_string(g, (const unsigned char *)s, strlen(s)));
-    return 0;
-}
-
-static int gen_event(yajl_gen g, const ward_event *ev, bool with_digest, ward_err *err)
-{
-    GEN(yajl_gen_map_open(g));
-    if (gen_str(g, "seq", err) < 0)
-        return -1;
-    GEN(yajl_gen_integer(g, (long long)ev->seq));
-    if (gen_str(g, "pcr", err) < 0)
-        return -1;
-    GEN(yajl_gen_integer(g, ev->pcr));
-    if (gen_str(g, "reset_count", err) < 0)
-        return -1;
-    GEN(yajl_gen_integer(g, ev->reset_count));
-    if (gen_str(g, "time", err) < 0 || gen_str(g, ev->time ? ev->time : "", err) < 0)
-        return -1;
-    if (gen_str(g, "type", err) < 0 || gen_str(g, ev->type, err) < 0)
-        return -1;
-    if (gen_str(g, "data", err) < 0)
-        return -1;
-    GEN(yajl_gen_map_open(g));
+    jw_open(w);
+    jw_ku64(w, "seq", ev->seq);
+    jw_ku64(w, "pcr", ev->pcr);
+    jw_ku64(w, "reset_count", ev->reset_count);
+    jw_kstr(w, "time", ev->time ? ev->time : "");
+    jw_kstr(w, "type", ev->type);
+    jw_key(w, "data");
+    jw_open(w);
     for (size_t i = 0; i < ev->n_data; i++)
-        if (gen_str(g, ev->keys[i], err) < 0 || gen_str(g, ev->vals[i], err) < 0)
-            return -1;
-    GEN(yajl_gen_map_close(g));
+        jw_kstr(w, ev->keys[i], ev->vals[i]);
+    jw_close(w);
     if (with_digest) {
         cleanup_free char *hex = NULL;
         if (ward_hex_encode(ev->digest, 32, &hex, err) < 0)
             return -1;
-        if (gen_str(g, "digest", err) < 0 || gen_str(g, hex, err) < 0)
-            return -1;
+        jw_kstr(w, "digest", hex);
     }
-    GEN(yajl_gen_map_close(g));
+    jw_close(w);
     return 0;
 }
 
-int ward_event_gen(yajl_gen g, const ward_event *ev, ward_err *err)
+int ward_event_emit(jwriter *w, const ward_event *ev, ward_err *err)
 {
-    return gen_event(g, ev, true, err);
+    return emit_event(w, ev, true, err);
 }
 
-/* Serialise into a fresh generator and hand out a copy of the text. */
+/* Serialise on its own, compact: the canonical form the digest is taken over, and a log line. */
 static int serialise(const ward_event *ev, bool with_digest, char **out, size_t *len, ward_err *err)
 {
-    yajl_gen g = yajl_gen_alloc(NULL);
-    const unsigned char *buf;
-    size_t n;
-    int r = -1;
-
-    if (g == NULL)
-        return ward_fail_errno(err, ENOMEM, "event");
-    yajl_gen_config(g, yajl_gen_validate_utf8, 1);
-    if (gen_event(g, ev, with_digest, err) == 0 && yajl_gen_get_buf(g, &buf, &n) == 0) {
-        *out = strndup((const char *)buf, n);
-        *len = n;
-        r = *out ? 0 : ward_fail_errno(err, ENOMEM, "event");
-    }
-    yajl_gen_free(g);
-    return r;
+    cleanup_jwriter jwriter w = {0};
+    if (jw_init(&w, false, err) < 0 || emit_event(&w, ev, with_digest, err) < 0 ||
+        jw_finish(&w, out, len, err) < 0)
+        return ward_err_prefix(err, "event");
+    return 0;
 }
 
 int ward_event_seal(ward_event *ev, ward_err *err)

@@ -16,10 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
 #include "spec/base/error.h"
+#include "spec/json_write.h"
 
 #define WARD_DEFAULT_EVENT_LOG "/var/lib/ward/attest/events.log"
 #define WARD_EVENT_MAX_DATA    32   /* data keys per event */
@@ -54,8 +54,8 @@ int ward_event_new_json(ward_event *ev, const char *type, const char *data_json,
 /* Compute ev->digest from the other fields. */
 int ward_event_seal(ward_event *ev, ward_err *err);
 
-/* Emit the event (with its digest) as a JSON object into g. */
-int ward_event_gen(yajl_gen g, const ward_event *ev, ward_err *err);
+/* Write the event (with its digest) as a JSON object. */
+int ward_event_emit(jwriter *w, const ward_event *ev, ward_err *err);
 
 /* The event as one log line, without the newline; *line is malloc'ed. */
 int ward_event_to_line(const ward_event *ev, char **line, size_t *len, ward_err *err);

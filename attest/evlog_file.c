@@ -2,6 +2,7 @@
 /* The event log file: read and append under flock on its directory, fsync'ed. */
 #include "attest/evlog.h"
 #include "spec/base/cleanup.h"
+#include "spec/base/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -61,38 +62,6 @@ static int lock_dir(const char *dir, bool exclusive, int *out, ward_err *err)
     return 0;
 }
 
-static int read_fd(int fd, const char *path, char **out, size_t *len, ward_err *err)
-{
-    cleanup_free char *buf = NULL;
-    size_t used = 0, cap = 0;
-    for (;;) {
-        ssize_t r;
-        if (used + 4096 + 1 > cap) {
-            char *grown;
-            if (cap > LOG_MAX)
-                return ward_fail_errno(err, EFBIG, "event log %s: larger than %u bytes", path,
-                                       LOG_MAX);
-            cap = cap ? cap * 2 : 65536;
-            grown = realloc(buf, cap);
-            if (grown == NULL)
-                return ward_fail_errno(err, ENOMEM, "event log %s", path);
-            buf = grown;
-        }
-        r = read(fd, buf + used, cap - used - 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return ward_fail_errno(err, errno, "event log %s: read", path);
-        if (r == 0)
-            break;
-        used += (size_t)r;
-    }
-    buf[used] = '\0';
-    *out = steal_ptr(buf);
-    *len = used;
-    return 0;
-}
-
 /* Open the log itself: O_NOFOLLOW, a regular file; creating it in exclusive mode. */
 static int open_log(const char *path, bool exclusive, ward_evlog_file *f, ward_err *err)
 {
@@ -120,7 +89,7 @@ static int open_log(const char *path, bool exclusive, ward_evlog_file *f, ward_e
 int ward_evlog_open(const char *path, bool exclusive, ward_evlog_file *f, ward_evlog *log,
                     ward_err *err)
 {
-    char dir[PATH_MAX];
+    char dir[PATH_MAX], name[PATH_MAX + 16];
     cleanup_free char *text = NULL;
     size_t len = 0;
 
@@ -138,7 +107,8 @@ int ward_evlog_open(const char *path, bool exclusive, ward_evlog_file *f, ward_e
         goto fail;
     if (f->fd < 0)
         return 0;
-    if (read_fd(f->fd, path, &text, &len, err) < 0 ||
+    snprintf(name, sizeof(name), "event log %s", path);
+    if (ward_read_fd(f->fd, name, LOG_MAX, &text, &len, err) < 0 ||
         ward_evlog_parse(text, len, path, log, err) < 0)
         goto fail;
     if (!exclusive) {
@@ -149,20 +119,6 @@ int ward_evlog_open(const char *path, bool exclusive, ward_evlog_file *f, ward_e
 fail:
     ward_evlog_close(f, path, true);
     return -1;
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t w = write(fd, buf, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        buf += w;
-        len -= (size_t)w;
-    }
-    return 0;
 }
 
 static int sync_dir(int dir_fd, const char *path, ward_err *err)
@@ -185,7 +141,7 @@ int ward_evlog_append(ward_evlog_file *f, const char *path, const ward_event *ev
     line[len] = '\n'; /* replaces the NUL: write len + 1 bytes */
     if (fstat(f->fd, &st) < 0)
         return ward_fail_errno(err, errno, "event log %s", path);
-    if (write_all(f->fd, line, len + 1) < 0 || fsync(f->fd) < 0) {
+    if (ward_write_all(f->fd, line, len + 1) < 0 || fsync(f->fd) < 0) {
         int saved = errno;
         /* never leave half a line behind */
         if (ftruncate(f->fd, st.st_size) == 0)

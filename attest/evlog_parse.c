@@ -2,6 +2,7 @@
 /* Reading events back: every field checked, and the digest recomputed. */
 #include "attest/codec.h"
 #include "attest/evlog.h"
+#include "attest/internal.h"
 #include "spec/base/cleanup.h"
 #include "spec/parse.h"
 
@@ -31,19 +32,8 @@ static bool valid_time(const char *s)
 /* Find every field exactly once and nothing else. */
 static int fields_of(yajl_val obj, yajl_val vals[N_FIELDS], ward_err *err)
 {
-    if (!YAJL_IS_OBJECT(obj))
-        return ward_fail(err, "must be a JSON object");
-    memset(vals, 0, N_FIELDS * sizeof(vals[0]));
-    for (size_t i = 0; i < obj->u.object.len; i++) {
-        size_t f = 0;
-        while (f < N_FIELDS && strcmp(obj->u.object.keys[i], FIELDS[f]) != 0)
-            f++;
-        if (f == N_FIELDS)
-            return ward_fail(err, "unknown field \"%s\"", obj->u.object.keys[i]);
-        if (vals[f] != NULL)
-            return ward_fail(err, "field \"%s\" given twice", FIELDS[f]);
-        vals[f] = obj->u.object.values[i];
-    }
+    if (attest_fields(obj, FIELDS, N_FIELDS, vals, err) < 0)
+        return -1;
     for (size_t f = 0; f < N_FIELDS; f++)
         if (vals[f] == NULL)
             return ward_fail(err, "missing field \"%s\"", FIELDS[f]);

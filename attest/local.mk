@@ -12,6 +12,8 @@ libwardattest_a_SOURCES = \
 	attest/evlog.c attest/evlog.h \
 	attest/evlog_file.c \
 	attest/evlog_parse.c \
+	attest/internal.h \
+	attest/json_fields.c \
 	attest/measure.c attest/measure.h \
 	attest/pubkey.c attest/pubkey.h \
 	attest/quote.c attest/quote.h \

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "attest/pubkey.h"
 #include "spec/base/cleanup.h"
-#include "spec/parse.h"
+#include "spec/base/file.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <openssl/bio.h>
@@ -88,22 +89,32 @@ int ward_pubkey_from_tpm(const TPMT_PUBLIC *pub, EVP_PKEY **out, ward_err *err)
     return ward_fail(err, "public key: unsupported TPM key type 0x%x", pub->type);
 }
 
+/* The text a PEM_write_bio_* call (ok: it succeeded) left in a memory BIO, malloc'ed; frees bio. */
+static int bio_text(BIO *bio, bool ok, const char *what, char **out, ward_err *err)
+{
+    char *data;
+    long len;
+    *out = NULL;
+    if (bio == NULL || !ok) {
+        BIO_free(bio);
+        return ward_fail(err, "%s: cannot write PEM", what);
+    }
+    len = BIO_get_mem_data(bio, &data);
+    *out = strndup(data, (size_t)len);
+    BIO_free(bio);
+    return *out ? 0 : ward_fail_errno(err, ENOMEM, "%s PEM", what);
+}
+
 int ward_pubkey_to_pem(EVP_PKEY *key, char **pem, ward_err *err)
 {
     BIO *bio = BIO_new(BIO_s_mem());
-    char *data;
-    long len;
+    return bio_text(bio, bio && PEM_write_bio_PUBKEY(bio, key) == 1, "public key", pem, err);
+}
 
-    if (bio == NULL || PEM_write_bio_PUBKEY(bio, key) != 1) {
-        BIO_free(bio);
-        return ward_fail(err, "public key: cannot write PEM");
-    }
-    len = BIO_get_mem_data(bio, &data);
-    *pem = strndup(data, (size_t)len);
-    BIO_free(bio);
-    if (*pem == NULL)
-        return ward_fail_errno(err, ENOMEM, "public key PEM");
-    return 0;
+int ward_cert_to_pem(X509 *cert, char **pem, ward_err *err)
+{
+    BIO *bio = BIO_new(BIO_s_mem());
+    return bio_text(bio, bio && PEM_write_bio_X509(bio, cert) == 1, "EK certificate", pem, err);
 }
 
 int ward_pubkey_from_pem(const char *pem, size_t len, EVP_PKEY **out, ward_err *err)

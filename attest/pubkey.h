@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include <openssl/evp.h>
+#include <openssl/x509.h>
 #include <tss2/tss2_tpm2_types.h>
 
 #include "spec/base/error.h"
@@ -15,6 +16,8 @@ int ward_pubkey_from_tpm(const TPMT_PUBLIC *pub, EVP_PKEY **out, ward_err *err);
 
 /* SubjectPublicKeyInfo PEM ("-----BEGIN PUBLIC KEY-----"); *pem is malloc'ed. */
 int ward_pubkey_to_pem(EVP_PKEY *key, char **pem, ward_err *err);
+/* A certificate as PEM ("-----BEGIN CERTIFICATE-----"); *pem is malloc'ed. */
+int ward_cert_to_pem(X509 *cert, char **pem, ward_err *err);
 int ward_pubkey_from_pem(const char *pem, size_t len, EVP_PKEY **out, ward_err *err);
 int ward_pubkey_load_pem_file(const char *path, EVP_PKEY **out, ward_err *err);
 

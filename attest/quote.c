@@ -105,6 +105,14 @@ static int quote_once(ward_tpm *tpm, const ward_ak *ak, const TPM2B_DATA *qual,
     return ward_tpm_pcr_read(tpm, q->pcr_mask, q->pcrs, err);
 }
 
+int ward_nonce_check(size_t len, ward_err *err)
+{
+    if (len < WARD_NONCE_MIN || len > WARD_NONCE_MAX)
+        return ward_fail_code(err, EINVAL, "nonce: must be %d to %d bytes, got %zu", WARD_NONCE_MIN,
+                              WARD_NONCE_MAX, len);
+    return 0;
+}
+
 int ward_quote_make(ward_tpm *tpm, const ward_ak *ak, uint32_t mask, const uint8_t *nonce,
                     size_t nonce_len, ward_quote *q, ward_err *err)
 {
@@ -112,9 +120,8 @@ int ward_quote_make(ward_tpm *tpm, const ward_ak *ak, uint32_t mask, const uint8
     TPM2B_DATA qual = {0};
 
     memset(q, 0, sizeof(*q));
-    if (nonce_len < WARD_NONCE_MIN || nonce_len > WARD_NONCE_MAX)
-        return ward_fail(err, "nonce: must be %d to %d bytes, got %zu", WARD_NONCE_MIN,
-                         WARD_NONCE_MAX, nonce_len);
+    if (ward_nonce_check(nonce_len, err) < 0)
+        return -1;
     if (mask == 0 || (mask & ~WARD_PCR_ALL_MASK))
         return ward_fail(err, "quote: PCR selection must name PCRs 0-23");
     qual.size = (UINT16)nonce_len;

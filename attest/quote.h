@@ -14,8 +14,12 @@
 #include "attest/ak.h"
 #include "attest/tpm.h"
 
+/* A caller's nonce: long enough that a quote cannot be made ahead of time, short enough to fit. */
 #define WARD_NONCE_MIN 8
 #define WARD_NONCE_MAX 64
+
+/* "nonce: must be 8 to 64 bytes, got N" (errnum EINVAL) unless len is in range. */
+int ward_nonce_check(size_t len, ward_err *err);
 
 typedef struct ward_quote {
     uint8_t *attest; /* marshalled TPMS_ATTEST (what the signature covers) */
@@ -45,7 +49,8 @@ typedef struct ward_quote_info {
  * Check q against key and nonce: structure (a TPM-generated quote, nothing trailing), signature
  * over the attest bytes (ECDSA or RSASSA with SHA-256), nonce == extraData, the selection is the
  * sha256 bank of q->pcr_mask, and SHA-256 of the PCR values == pcrDigest. Errors say which check
- * failed; errnum is EBADMSG for a rejected quote.
+ * failed; errnum is EBADMSG for a rejected quote, EINVAL for a nonce out of range
+ * (ward_nonce_check).
  */
 int ward_quote_check(const ward_quote *q, EVP_PKEY *key, const uint8_t *nonce, size_t nonce_len,
                      ward_quote_info *info, ward_err *err);

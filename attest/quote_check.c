@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Checking a quote with OpenSSL 3: no TPM needed, every failure named. */
 #include "attest/codec.h"
+#include "attest/internal.h"
 #include "attest/quote.h"
 #include "spec/base/cleanup.h"
 
@@ -11,27 +12,17 @@
 #include <openssl/ec.h>
 #include <tss2/tss2_mu.h>
 
-/* A rejected quote: errnum EBADMSG tells callers it is the evidence, not the system. */
-static int reject(ward_err *err, const char *msg)
-{
-    ward_fail(err, "%s", msg);
-    err->errnum = EBADMSG;
-    return -1;
-}
-
-#define REJECT(err, msg) reject(err, msg)
-
 static int parse_attest(const ward_quote *q, TPMS_ATTEST *a, ward_err *err)
 {
     size_t off = 0;
     if (Tss2_MU_TPMS_ATTEST_Unmarshal(q->attest, q->attest_len, &off, a) != TSS2_RC_SUCCESS)
-        return REJECT(err, "attest: not a TPMS_ATTEST structure (truncated or malformed)");
+        return attest_reject(err, "attest: not a TPMS_ATTEST structure (truncated or malformed)");
     if (off != q->attest_len)
-        return REJECT(err, "attest: trailing bytes after the TPMS_ATTEST structure");
+        return attest_reject(err, "attest: trailing bytes after the TPMS_ATTEST structure");
     if (a->magic != TPM2_GENERATED_VALUE)
-        return REJECT(err, "attest: magic is not TPM_GENERATED_VALUE (not made by a TPM)");
+        return attest_reject(err, "attest: magic is not TPM_GENERATED_VALUE (not made by a TPM)");
     if (a->type != TPM2_ST_ATTEST_QUOTE)
-        return REJECT(err, "attest: not a quote (wrong TPMS_ATTEST type)");
+        return attest_reject(err, "attest: not a quote (wrong TPMS_ATTEST type)");
     return 0;
 }
 
@@ -48,7 +39,8 @@ static int sig_bytes(const TPMT_SIGNATURE *s, EVP_PKEY *key, uint8_t **out, size
         int n;
         if (!EVP_PKEY_is_a(key, "EC")) {
             ECDSA_SIG_free(sig), BN_free(r), BN_free(sv);
-            return REJECT(err, "signature: ECDSA signature but the attestation key is not ECC");
+            return attest_reject(err,
+                                 "signature: ECDSA signature but the attestation key is not ECC");
         }
         if (sig == NULL || r == NULL || sv == NULL || ECDSA_SIG_set0(sig, r, sv) != 1) {
             ECDSA_SIG_free(sig), BN_free(r), BN_free(sv);
@@ -57,19 +49,20 @@ static int sig_bytes(const TPMT_SIGNATURE *s, EVP_PKEY *key, uint8_t **out, size
         n = i2d_ECDSA_SIG(sig, &der);
         ECDSA_SIG_free(sig);
         if (n <= 0)
-            return REJECT(err, "signature: bad ECDSA values");
+            return attest_reject(err, "signature: bad ECDSA values");
         *out = der;
         *len = (size_t)n;
         return 0;
     }
     if (s->sigAlg == TPM2_ALG_RSASSA && s->signature.rsassa.hash == TPM2_ALG_SHA256) {
         if (!EVP_PKEY_is_a(key, "RSA"))
-            return REJECT(err, "signature: RSASSA signature but the attestation key is not RSA");
+            return attest_reject(err,
+                                 "signature: RSASSA signature but the attestation key is not RSA");
         *out = OPENSSL_memdup(s->signature.rsassa.sig.buffer, s->signature.rsassa.sig.size);
         *len = s->signature.rsassa.sig.size;
         return *out ? 0 : ward_fail(err, "signature: out of memory");
     }
-    return REJECT(err, "signature: unsupported scheme (ECDSA or RSASSA with SHA-256 only)");
+    return attest_reject(err, "signature: unsupported scheme (ECDSA or RSASSA with SHA-256 only)");
 }
 
 static int check_signature(const ward_quote *q, EVP_PKEY *key, ward_err *err)
@@ -83,7 +76,8 @@ static int check_signature(const ward_quote *q, EVP_PKEY *key, ward_err *err)
 
     if (Tss2_MU_TPMT_SIGNATURE_Unmarshal(q->sig, q->sig_len, &off, &s) != TSS2_RC_SUCCESS ||
         off != q->sig_len)
-        return REJECT(err, "signature: not a TPMT_SIGNATURE structure (truncated or malformed)");
+        return attest_reject(err,
+                             "signature: not a TPMT_SIGNATURE structure (truncated or malformed)");
     if (sig_bytes(&s, key, &raw, &raw_len, err) < 0)
         return -1;
     md = EVP_MD_CTX_new();
@@ -92,8 +86,9 @@ static int check_signature(const ward_quote *q, EVP_PKEY *key, ward_err *err)
     EVP_MD_CTX_free(md);
     OPENSSL_free(raw);
     if (!ok)
-        return REJECT(err, "quote signature does not verify with the attestation key (attest "
-                           "or signature altered, or signed by another key)");
+        return attest_reject(err,
+                             "quote signature does not verify with the attestation key (attest "
+                             "or signature altered, or signed by another key)");
     return 0;
 }
 
@@ -104,10 +99,11 @@ static int check_selection(const TPML_PCR_SELECTION *sel, uint32_t mask, ward_er
     ward_pcr_selection(mask, &want);
     if (sel->count != 1 || s->hash != TPM2_ALG_SHA256 || s->sizeofSelect < 3 ||
         memcmp(s->pcrSelect, want.pcrSelections[0].pcrSelect, 3) != 0)
-        return REJECT(err, "quoted PCR selection is not the sha256 PCRs reported with it");
+        return attest_reject(err, "quoted PCR selection is not the sha256 PCRs reported with it");
     for (unsigned i = 3; i < s->sizeofSelect; i++)
         if (s->pcrSelect[i] != 0)
-            return REJECT(err, "quoted PCR selection is not the sha256 PCRs reported with it");
+            return attest_reject(err,
+                                 "quoted PCR selection is not the sha256 PCRs reported with it");
     return 0;
 }
 
@@ -118,10 +114,13 @@ int ward_quote_check(const ward_quote *q, EVP_PKEY *key, const uint8_t *nonce, s
     uint8_t buf[WARD_PCR_COUNT * 32], digest[32];
     size_t n = 0;
 
-    if (parse_attest(q, &a, err) < 0 || check_signature(q, key, err) < 0)
+    /* an empty nonce would accept a quote made without one, at any time: a replay */
+    if (ward_nonce_check(nonce_len, err) < 0 || parse_attest(q, &a, err) < 0 ||
+        check_signature(q, key, err) < 0)
         return -1;
     if (a.extraData.size != nonce_len || memcmp(a.extraData.buffer, nonce, nonce_len) != 0)
-        return REJECT(err, "quote nonce does not match (quote made for another nonce: replayed?)");
+        return attest_reject(
+            err, "quote nonce does not match (quote made for another nonce: replayed?)");
     if (check_selection(&a.attested.quote.pcrSelect, q->pcr_mask, err) < 0)
         return -1;
     for (unsigned i = 0; i < WARD_PCR_COUNT; i++)
@@ -131,7 +130,8 @@ int ward_quote_check(const ward_quote *q, EVP_PKEY *key, const uint8_t *nonce, s
         return -1;
     if (a.attested.quote.pcrDigest.size != 32 ||
         memcmp(a.attested.quote.pcrDigest.buffer, digest, 32) != 0)
-        return REJECT(err, "PCR values do not match the quoted PCR digest (PCR values altered)");
+        return attest_reject(err,
+                             "PCR values do not match the quoted PCR digest (PCR values altered)");
     info->pcr_mask = q->pcr_mask;
     info->reset_count = a.clockInfo.resetCount;
     info->restart_count = a.clockInfo.restartCount;

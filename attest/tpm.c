@@ -20,7 +20,13 @@ struct ward_tpm {
     char *conf;
 };
 
-int ward_tss_fail(ward_err *err, TSS2_RC rc, const char *what)
+static bool tss_unreachable(TSS2_RC rc)
+{
+    return rc == TSS2_TCTI_RC_IO_ERROR || rc == TSS2_ESYS_RC_IO_ERROR;
+}
+
+/* rc decoded, with a hint for the failures an operator can fix; errnum code. */
+static int tss_fail_code(ward_err *err, int code, TSS2_RC rc, const char *what)
 {
     TSS2_RC base = rc & ~TSS2_RC_LAYER_MASK;
     const char *hint = "";
@@ -30,12 +36,14 @@ int ward_tss_fail(ward_err *err, TSS2_RC rc, const char *what)
                "tpm2_flushcontext -t)";
     else if (base == TPM2_RC_SESSION_MEMORY)
         hint = " (TPM session memory full; flush sessions, e.g. tpm2_flushcontext -s)";
-    else if (rc == TSS2_TCTI_RC_IO_ERROR || rc == TSS2_ESYS_RC_IO_ERROR)
+    else if (tss_unreachable(rc))
         hint = " (cannot reach the TPM)";
-    ward_fail(err, "%s: %s (0x%x)%s", what, Tss2_RC_Decode(rc), rc, hint);
-    if (rc == TSS2_TCTI_RC_IO_ERROR || rc == TSS2_ESYS_RC_IO_ERROR)
-        err->errnum = WARD_ENOTPM;
-    return -1;
+    return ward_fail_code(err, code, "%s: %s (0x%x)%s", what, Tss2_RC_Decode(rc), rc, hint);
+}
+
+int ward_tss_fail(ward_err *err, TSS2_RC rc, const char *what)
+{
+    return tss_fail_code(err, tss_unreachable(rc) ? WARD_ENOTPM : 0, rc, what);
 }
 
 static bool valid_host(const char *h)
@@ -168,17 +176,13 @@ int ward_tpm_open(const char *tcti, ward_tpm **out, ward_err *err)
 
     if (ward_tcti_parse(tcti, &kind, err) < 0)
         return -1;
-    if (kind == WARD_TCTI_NONE) {
-        ward_fail(err, "no TPM (TCTI is \"none\")");
-        err->errnum = WARD_ENOTPM;
-        return -1;
-    }
+    if (kind == WARD_TCTI_NONE)
+        return ward_fail_code(err, WARD_ENOTPM, "no TPM (TCTI is \"none\")");
     if (kind == WARD_TCTI_DEVICE && access(tcti + 7, R_OK | W_OK) < 0) {
         int saved = errno;
-        ward_fail_errno(err, saved, "TPM device %s", tcti + 7);
-        if (saved == ENOENT || saved == ENODEV || saved == ENXIO)
-            err->errnum = WARD_ENOTPM;
-        return -1;
+        if (saved == ENOENT || saved == ENODEV || saved == ENXIO) /* not there: no TPM */
+            return ward_fail_code(err, WARD_ENOTPM, "TPM device %s: %s", tcti + 7, strerror(saved));
+        return ward_fail_errno(err, saved, "TPM device %s", tcti + 7);
     }
     tpm = calloc(1, sizeof(*tpm));
     if (tpm == NULL || (tpm->conf = strdup(tcti)) == NULL) {
@@ -189,8 +193,7 @@ int ward_tpm_open(const char *tcti, ward_tpm **out, ward_err *err)
     rc = Tss2_TctiLdr_Initialize(tcti, &tpm->tcti);
     if (rc != TSS2_RC_SUCCESS) {
         ward_tpm_close(tpm);
-        ward_tss_fail(err, rc, "connect");
-        err->errnum = WARD_ENOTPM;
+        tss_fail_code(err, WARD_ENOTPM, rc, "connect");
         return ward_err_prefix(err, "TPM at \"%s\"", tcti);
     }
     rc = Esys_Initialize(&tpm->esys, tpm->tcti, NULL);

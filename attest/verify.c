@@ -2,12 +2,12 @@
 /* Checking evidence JSON: the quote, then the event log against the quoted PCRs. */
 #include "attest/codec.h"
 #include "attest/evidence.h"
+#include "attest/internal.h"
 #include "attest/pubkey.h"
 #include "spec/base/cleanup.h"
 #include "spec/parse.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,52 +33,32 @@ enum {
     F_LOG
 };
 
-static int bad(ward_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int bad(ward_err *err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-    va_end(ap);
-    err->errnum = EBADMSG;
-    return -1;
-}
-
 static int fields_of(yajl_val root, yajl_val f[N_FIELDS], ward_err *err)
 {
-    memset(f, 0, N_FIELDS * sizeof(f[0]));
-    if (!YAJL_IS_OBJECT(root))
-        return bad(err, "evidence: must be a JSON object");
-    for (size_t i = 0; i < root->u.object.len; i++) {
-        size_t k = 0;
-        while (k < N_FIELDS && strcmp(root->u.object.keys[i], FIELDS[k]) != 0)
-            k++;
-        if (k == N_FIELDS)
-            return bad(err, "evidence: unknown field \"%s\"", root->u.object.keys[i]);
-        if (f[k] != NULL)
-            return bad(err, "evidence: field \"%s\" given twice", FIELDS[k]);
-        f[k] = root->u.object.values[i];
+    if (attest_fields(root, FIELDS, N_FIELDS, f, err) < 0) {
+        ward_err_prefix(err, "evidence");
+        return attest_rejected(err);
     }
     if (!YAJL_IS_INTEGER(f[F_VERSION]) || YAJL_GET_INTEGER(f[F_VERSION]) != 1)
-        return bad(err, "evidence: version: must be 1");
+        return attest_reject(err, "evidence: version: must be 1");
     if (!YAJL_IS_STRING(f[F_ATTEST]) || !YAJL_IS_STRING(f[F_SIG]))
-        return bad(err, "evidence: attest and signature: must be base64 strings");
+        return attest_reject(err, "evidence: attest and signature: must be base64 strings");
     if (!YAJL_IS_OBJECT(f[F_PCRS]))
-        return bad(err, "evidence: pcrs: must be an object of PCR number to hex value");
+        return attest_reject(err, "evidence: pcrs: must be an object of PCR number to hex value");
     if (!YAJL_IS_ARRAY(f[F_LOG]))
-        return bad(err, "evidence: event_log: must be an array");
+        return attest_reject(err, "evidence: event_log: must be an array");
     if (f[F_BANK] && !(YAJL_IS_STRING(f[F_BANK]) && strcmp(f[F_BANK]->u.string, "sha256") == 0))
-        return bad(err, "evidence: pcr_bank: only sha256 is supported");
+        return attest_reject(err, "evidence: pcr_bank: only sha256 is supported");
     if (f[F_CLASS] && !YAJL_IS_STRING(f[F_CLASS]))
-        return bad(err, "evidence: node_class: must be a string");
+        return attest_reject(err, "evidence: node_class: must be a string");
     return 0;
 }
 
 static int decode_b64(yajl_val v, const char *name, uint8_t **out, size_t *len, ward_err *err)
 {
     if (ward_b64_decode(YAJL_GET_STRING(v), out, len, err) < 0) {
-        err->errnum = EBADMSG;
-        return ward_err_prefix(err, "evidence: %s", name);
+        ward_err_prefix(err, "evidence: %s", name);
+        return attest_rejected(err);
     }
     return 0;
 }
@@ -90,15 +70,15 @@ static int pcrs_of(yajl_val obj, ward_quote *q, ward_err *err)
         const char *k = obj->u.object.keys[i], *v = YAJL_GET_STRING(obj->u.object.values[i]);
         uint32_t bit;
         if (ward_pcr_mask_parse(k, &bit, err) < 0 || (bit & (bit - 1)) != 0)
-            return bad(err, "evidence: pcrs: \"%s\" is not a PCR number", k);
+            return attest_reject(err, "evidence: pcrs: \"%s\" is not a PCR number", k);
         if (q->pcr_mask & bit)
-            return bad(err, "evidence: pcrs: PCR %s given twice", k);
+            return attest_reject(err, "evidence: pcrs: PCR %s given twice", k);
         if (v == NULL || ward_hex_decode_exact(v, q->pcrs[__builtin_ctz(bit)], 32, err) < 0)
-            return bad(err, "evidence: pcrs.%s: must be 64 hex digits", k);
+            return attest_reject(err, "evidence: pcrs.%s: must be 64 hex digits", k);
         q->pcr_mask |= bit;
     }
     if (q->pcr_mask == 0)
-        return bad(err, "evidence: pcrs: empty");
+        return attest_reject(err, "evidence: pcrs: empty");
     return 0;
 }
 
@@ -106,10 +86,10 @@ static int key_of(yajl_val pem, EVP_PKEY **key, ward_err *err)
 {
     const char *s = YAJL_GET_STRING(pem);
     if (s == NULL)
-        return bad(err, "evidence: ak_pem: missing (give the attestation key with --ak)");
+        return attest_reject(err, "evidence: ak_pem: missing (give the attestation key with --ak)");
     if (ward_pubkey_from_pem(s, strlen(s), key, err) < 0) {
-        err->errnum = EBADMSG;
-        return ward_err_prefix(err, "evidence: ak_pem");
+        ward_err_prefix(err, "evidence: ak_pem");
+        return attest_rejected(err);
     }
     return 0;
 }
@@ -123,15 +103,13 @@ static int events_of(yajl_val arr, ward_evlog *log, ward_err *err)
         return ward_fail_errno(err, ENOMEM, "evidence");
     for (size_t i = 0; i < n; i++) {
         if (ward_event_from_tree(arr->u.array.values[i], &log->ev[i], err) < 0) {
-            err->errnum = EBADMSG;
-            return ward_err_prefix(err, "evidence: event_log entry %zu", i + 1);
+            ward_err_prefix(err, "evidence: event_log entry %zu", i + 1);
+            return attest_rejected(err);
         }
         log->n++;
     }
-    if (ward_evlog_check_order(log, "evidence: event_log entry", err) < 0) {
-        err->errnum = EBADMSG;
-        return -1;
-    }
+    if (ward_evlog_check_order(log, "evidence: event_log entry", err) < 0)
+        return attest_rejected(err);
     return 0;
 }
 
@@ -140,13 +118,14 @@ static int replay(const ward_evlog *log, const ward_quote *q, const ward_quote_i
 {
     for (size_t i = 0; i < log->n; i++) {
         if (log->ev[i].reset_count != info->reset_count)
-            return bad(err,
-                       "evidence: event_log entry %zu: measured at TPM reset %u, the quote is "
-                       "from reset %u",
-                       i + 1, log->ev[i].reset_count, info->reset_count);
+            return attest_reject(
+                err,
+                "evidence: event_log entry %zu: measured at TPM reset %u, the quote is "
+                "from reset %u",
+                i + 1, log->ev[i].reset_count, info->reset_count);
         if (!(q->pcr_mask & (1u << log->ev[i].pcr)))
-            return bad(err, "evidence: event_log entry %zu: PCR %u is not in the quote", i + 1,
-                       log->ev[i].pcr);
+            return attest_reject(err, "evidence: event_log entry %zu: PCR %u is not in the quote",
+                                 i + 1, log->ev[i].pcr);
     }
     for (unsigned p = 0; p < WARD_PCR_COUNT; p++) {
         uint8_t value[32];
@@ -156,10 +135,10 @@ static int replay(const ward_evlog *log, const ward_quote *q, const ward_quote_i
         if (ward_evlog_replay(log, 0, p, value, &count, err) < 0)
             return -1;
         if (memcmp(value, q->pcrs[p], 32) != 0)
-            return bad(err,
-                       "event log replay does not reproduce PCR %u (%zu events replayed: "
-                       "events missing or extra, or the PCR was extended outside ward)",
-                       p, count);
+            return attest_reject(err,
+                                 "event log replay does not reproduce PCR %u (%zu events replayed: "
+                                 "events missing or extra, or the PCR was extended outside ward)",
+                                 p, count);
     }
     return 0;
 }
@@ -231,16 +210,19 @@ int ward_evidence_verify(const char *json, const uint8_t *nonce, size_t nonce_le
 
     memset(out, 0, sizeof(*out));
     memset(&q, 0, sizeof(q));
+    /* the verifier's own nonce, checked before the evidence: without one, any old quote passes */
+    if (ward_nonce_check(nonce_len, err) < 0)
+        return -1;
     if (strlen(json) > WARD_EVIDENCE_MAX)
-        return bad(err, "evidence: larger than %u bytes", WARD_EVIDENCE_MAX);
+        return attest_reject(err, "evidence: larger than %u bytes", WARD_EVIDENCE_MAX);
     if (spec_json_check(json, strlen(json), err) < 0) {
-        err->errnum = EBADMSG; /* what bad() gives every malformed evidence */
+        err->errnum = EBADMSG; /* what attest_reject() gives every malformed evidence */
         return ward_err_prefix(err, "evidence");
     }
     root = yajl_tree_parse(json, ebuf, sizeof(ebuf));
     if (root == NULL) {
         ebuf[strcspn(ebuf, "\n")] = '\0';
-        return bad(err, "evidence: not valid JSON: %s", ebuf);
+        return attest_reject(err, "evidence: not valid JSON: %s", ebuf);
     }
     r = verify_tree(root, nonce, nonce_len, ak, ca_dir, out, &q, &log, err);
     yajl_tree_free(root);

@@ -47,7 +47,7 @@ static int fill_flag(cap_t caps, cap_flag_t flag, uint64_t mask)
     return n ? cap_set_flag(caps, flag, n, list, CAP_SET) : 0;
 }
 
-int caps_apply(const spec_capabilities *c, ward_err *err)
+int caps_apply(const spec_capabilities *c, bool keep_admin, ward_err *err)
 {
     uint64_t eff = 0, perm = 0, inh = 0, amb = 0;
     cap_t caps;
@@ -57,6 +57,10 @@ int caps_apply(const spec_capabilities *c, ward_err *err)
                        caps_mask(&c->inheritable, "inheritable", &inh, err) < 0 ||
                        caps_mask(&c->ambient, "ambient", &amb, err) < 0))
         return -1;
+    if (keep_admin) {
+        eff |= 1ULL << CAP_SYS_ADMIN;
+        perm |= 1ULL << CAP_SYS_ADMIN;
+    }
     caps = cap_init();
     if (caps == NULL)
         return ward_fail_errno(err, errno, "capabilities");

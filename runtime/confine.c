@@ -22,7 +22,7 @@ bool confine_want_nnp(const ward_hostconf *hc, const spec_process *p)
 static int load_seccomp(const confine_args *a, ward_err *err)
 {
     int notify_fd = -1;
-    if (sandbox_seccomp_load(a->seccomp, &notify_fd, err) < 0)
+    if (sandbox_seccomp_load_early(a->seccomp, &notify_fd, err) < 0)
         return ward_err_prefix(err, "seccomp");
     if (notify_fd >= 0) {
         int rc = sync_send(a->sync_fd, SYNC_SECCOMP_NOTIFY, NULL, 0, notify_fd, err);
@@ -61,14 +61,17 @@ int confine_process(const confine_args *a, char *landlock_json, size_t ll_len, w
     const spec_process *p = a->proc;
     cleanup_free char *ll = NULL;
     bool nnp = confine_want_nnp(a->hc, p);
-    /* without no_new_privs, loading filters needs CAP_SYS_ADMIN: do it while we have it */
+    /* without no_new_privs, loading filters needs CAP_SYS_ADMIN: Landlock and the baseline load
+     * now while we have it, and the spec's filter, loaded right before execve (confine_last),
+     * needs the process to keep it until then */
+    bool keep_admin = !nnp && sandbox_seccomp_spec_last(a->seccomp);
     if (!nnp && (sandbox_landlock_apply(a->cfg, a->hc, &ll, err) < 0 || load_seccomp(a, err) < 0))
         return -1;
     if (caps_drop_bounding(&p->capabilities, err) < 0 || proc_set_user(p, err) < 0)
         return -1;
     if (enter_cwd(p->cwd, err) < 0)
         return -1;
-    if (caps_apply(&p->capabilities, err) < 0)
+    if (caps_apply(&p->capabilities, keep_admin, err) < 0)
         return -1;
     if (p->user.has_umask)
         umask((mode_t)p->user.umask);
@@ -80,4 +83,11 @@ int confine_process(const confine_args *a, char *landlock_json, size_t ll_len, w
     if (proc_prepare_fds(a->preserve_fds, err) < 0)
         return -1;
     return nnp ? load_seccomp(a, err) : 0;
+}
+
+int confine_last(const sandbox_seccomp *seccomp, ward_err *err)
+{
+    if (sandbox_seccomp_load_last(seccomp, err) < 0)
+        return ward_err_prefix(err, "seccomp");
+    return 0;
 }

@@ -27,9 +27,16 @@ bool confine_want_nnp(const ward_hostconf *hc, const spec_process *p);
 
 /*
  * Drop the bounding set, become the process's user, chdir to its cwd, set capabilities and umask,
- * no_new_privs, Landlock, mark fds close-on-exec, load seccomp (last). The Landlock report (JSON
- * or "null") is written to landlock_json.
+ * no_new_privs, Landlock, mark fds close-on-exec, load the seccomp baseline (and a spec filter
+ * with notify actions). The Landlock report (JSON or "null") is written to landlock_json.
  */
 int confine_process(const confine_args *a, char *landlock_json, size_t ll_len, ward_err *err);
+
+/*
+ * The very last step before execve, after everything ward itself still does (sync messages, the
+ * exec.fifo wait, startContainer hooks): the spec's seccomp filter, so that a profile which
+ * allows only what the workload needs never sees a syscall of ward's.
+ */
+int confine_last(const sandbox_seccomp *seccomp, ward_err *err);
 
 #endif

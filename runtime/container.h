@@ -21,6 +21,9 @@ typedef struct create_opts {
     const char *bundle;         /* default: cwd */
     const char *pid_file;       /* may be NULL */
     const char *console_socket; /* may be NULL */
+    /* With no console_socket, where a terminal's master fd goes instead (the caller proxies it,
+     * as `run` in the foreground does); NULL: a terminal needs a console socket. */
+    int *console_master;
     int preserve_fds;
     bool no_pivot;
 } create_opts;
@@ -79,7 +82,9 @@ int container_pids(const ward_ctx *ctx, const char *id, pid_t **pids, size_t *n,
 /* Apply resources to the container's cgroup and record them in its saved config. */
 int container_update(const ward_ctx *ctx, const char *id, spec_resources *r, ward_err *err);
 
-/* The container's cgroup stats (runc's events "data" object), malloc'ed; fails when stopped. */
-int container_stats_json(const ward_ctx *ctx, const char *id, char **json, ward_err *err);
+/* The container's cgroup stats (runc's events "data" object), malloc'ed; a stopped container's
+ * are its last ones (*stopped set), taken from its cgroup, which stays until delete. */
+int container_stats_json(const ward_ctx *ctx, const char *id, char **json, bool *stopped,
+                         ward_err *err);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "runtime/cgroup/cgroup.h"
 #include "runtime/console.h"
+#include "runtime/fault.h"
 #include "runtime/container.h"
 #include "runtime/hooks.h"
 #include "runtime/init.h"
@@ -15,7 +16,10 @@
 #include "runtime/state_store.h"
 #include "runtime/sync.h"
 #include "runtime/sysctl.h"
+#include "runtime/unsupported.h"
+#include "runtime/volumes/volumes.h"
 #include "spec/base/cleanup.h"
+#include "spec/json.h"
 #include "spec/parse.h"
 
 #include <errno.h>
@@ -45,6 +49,7 @@ typedef struct create_job {
     ward_cgroup cg;
     bool cg_made;
     ns_plan ns;
+    volume_list volumes;
     sandbox_seccomp *seccomp;
     int fifo_fd;
     int sock[2];
@@ -96,12 +101,19 @@ static int load_config(create_job *j, ward_err *err)
         return ward_fail(err, "config.json: process: required to create a container");
     if (spec_find_namespace(j->cfg, SPEC_NS_MOUNT) == NULL)
         return ward_fail(err, "config.json: linux.namespaces: ward requires a mount namespace");
-    if (j->cfg->process.terminal && j->o->console_socket == NULL)
+    if (j->cfg->process.terminal && j->o->console_socket == NULL && j->o->console_master == NULL)
         return ward_fail(err, "config.json: process.terminal is true: --console-socket is "
                               "required to receive the terminal");
     if (sysctl_validate(j->cfg, err) < 0)
         return ward_err_prefix(err, "config.json");
     warn_ambient_capabilities(&j->cfg->process.capabilities);
+    if (unsupported_settings(NULL, &j->cfg->process, j->cfg->linux_.mount_label, &j->st.ignored,
+                             err) < 0)
+        return -1;
+    if (volumes_from_config(j->cfg, &j->volumes, err) < 0)
+        return ward_err_prefix(err, "config.json");
+    if (volumes_available(&j->volumes, err) < 0)
+        return -1;
     return resolve_paths(j, err);
 }
 
@@ -262,9 +274,30 @@ static int init_died(create_job *j, ward_err *err)
                          WTERMSIG(status) == SIGSYS ? " (a seccomp filter denied a syscall)" : "");
     return ward_fail(err,
                      "container init exited with status %d during setup without reporting "
-                     "an error; a seccomp profile in the config may deny a syscall the init "
-                     "needs after loading it (sendmsg, recvmsg, prctl, read, execve)",
+                     "an error; a seccomp profile in the config with notify actions (loaded "
+                     "before the init's last messages) may deny a syscall the init needs after "
+                     "loading it (sendmsg, recvmsg, prctl, read, execve)",
                      WEXITSTATUS(status));
+}
+
+/* The init's report of its protections, with the volumes ward made for it added. */
+static int record_protections(create_job *j, const char *init_json, ward_err *err)
+{
+    cleanup_free char *vols = NULL;
+    size_t n = strlen(init_json);
+    if (j->volumes.len == 0) {
+        j->st.protections_json = strdup(init_json);
+        return j->st.protections_json ? 0 : ward_fail_errno(err, ENOMEM, "state");
+    }
+    if (n < 2 || init_json[n - 1] != '}' || volumes_describe(&j->volumes, &vols, err) < 0)
+        return ward_fail(err, "container init: malformed protections report");
+    /* splice "volumes" in as the object's last member */
+    if (asprintf(&j->st.protections_json, "%.*s%s\"volumes\":%s}", (int)(n - 1), init_json,
+                 n > 2 ? "," : "", vols) < 0) {
+        j->st.protections_json = NULL;
+        return ward_fail_errno(err, ENOMEM, "state");
+    }
+    return 0;
 }
 
 /* Serve the init's requests until it reports ready. */
@@ -284,6 +317,11 @@ static int converse(create_job *j, ward_err *err)
                 rc = sync_send(j->sock[0], SYNC_HOOKS_DONE, NULL, 0, -1, err);
             break;
         case SYNC_CONSOLE:
+            if (j->o->console_socket == NULL && j->o->console_master != NULL) {
+                *j->o->console_master = fd; /* the caller's now */
+                fd = -1;
+                break;
+            }
             rc = console_send_to_socket(j->o->console_socket, fd, err);
             break;
         case SYNC_SECCOMP_NOTIFY:
@@ -291,8 +329,7 @@ static int converse(create_job *j, ward_err *err)
             break;
         case SYNC_READY:
             ward_log_debug("%s: init ready, protections %s", j->o->id, m.data);
-            j->st.protections_json = strdup(m.data);
-            return j->st.protections_json ? 0 : ward_fail_errno(err, ENOMEM, "state");
+            return record_protections(j, m.data, err);
         default:
             rc = ward_fail(err, "unexpected message %u from container init", m.type);
         }
@@ -323,18 +360,25 @@ static int start_init(create_job *j, ward_err *err)
     j->sock[1] = -1;
     if (j->pid < 0)
         return -1;
+    fault_point("create:cloned");
     j->st.pid = j->pid;
     j->st.init_start_time = proc_start_time(j->pid, &zombie);
+    /* until it execs the process, the init runs this file: how later commands tell created
+     * from running whatever the last state write says (state_init_started) */
+    state_exe_identity(j->pid, &j->st.init_exe_dev, &j->st.init_exe_ino);
     if (state_write(j->dirfd, &j->st, err) < 0)
         return -1;
+    fault_point("create:pid-recorded");
     if (j->ns.new_user && ns_write_id_maps(j->cfg, j->pid, err) < 0)
         return -1;
     if (cgroup_enter(&j->cg, j->pid, err) < 0)
         return -1;
+    fault_point("create:init-in-cgroup");
     if (oci_state(j, &json, err) < 0)
         return -1;
     if (sync_send(j->sock[0], SYNC_GO, json, strlen(json), -1, err) < 0)
         return -1;
+    fault_point("create:init-released");
     return converse(j, err);
 }
 
@@ -342,16 +386,21 @@ static int finish(create_job *j, ward_err *err)
 {
     cleanup_free char *json = NULL;
     sync_msg m;
+    fault_point("create:init-ready");
     j->st.status = SPEC_STATUS_CREATED;
     if (state_write(j->dirfd, &j->st, err) < 0)
         return -1;
+    fault_point("create:created-recorded");
     if (j->o->pid_file && write_pid_file(j->o->pid_file, j->pid, err) < 0)
         return -1;
     /* the init runs startContainer hooks with this state */
     if (oci_state(j, &json, err) < 0 ||
         sync_send(j->sock[0], SYNC_CREATED, json, strlen(json), -1, err) < 0)
         return -1;
-    return sync_expect(j->sock[0], SYNC_DETACHED, &m, NULL, err);
+    if (sync_expect(j->sock[0], SYNC_DETACHED, &m, NULL, err) < 0)
+        return -1;
+    fault_point("create:done");
+    return 0;
 }
 
 static void teardown(create_job *j)
@@ -362,6 +411,8 @@ static void teardown(create_job *j)
         waitpid(j->pid, NULL, 0);
     }
     if (j->cg_made && cgroup_destroy(&j->cg, &e) < 0)
+        ward_log_warning("cleanup: %s", e.msg);
+    if (j->volumes.len && volumes_teardown(volumes_dir(&j->ctx->hc), j->o->id, &e) < 0)
         ward_log_warning("cleanup: %s", e.msg);
     if (j->dirfd >= 0 && state_dir_remove(j->ctx->root, j->o->id, &e) < 0)
         ward_log_warning("cleanup: %s", e.msg);
@@ -390,6 +441,8 @@ static void release(create_job *j)
     free(j->st.cgroup_path);
     free(j->st.cgroup_mode);
     free(j->st.protections_json);
+    spec_strv_free(&j->st.ignored);
+    volume_list_free(&j->volumes);
     if (j->cfg)
         spec_config_free(j->cfg);
 }
@@ -405,10 +458,18 @@ static int create_steps(create_job *j, ward_err *err)
     j->dirfd = state_dir_create(j->ctx->root, j->o->id, err);
     if (j->dirfd < 0)
         return -1;
+    fault_point("create:dir-made");
     if (init_state(j, err) < 0 || plan_cgroup(j, err) < 0 ||
         state_write(j->dirfd, &j->st, err) < 0 || save_config_copy(j, err) < 0 ||
-        make_cgroup(j, err) < 0 || make_fifo(j, err) < 0)
+        make_cgroup(j, err) < 0)
         return -1;
+    fault_point("create:cgroup-made");
+    if (make_fifo(j, err) < 0)
+        return -1;
+    fault_point("create:fifo-made");
+    if (volumes_setup(volumes_dir(&j->ctx->hc), j->o->id, &j->volumes, j->cfg, err) < 0)
+        return -1;
+    fault_point("create:volumes-made");
     if (start_init(j, err) < 0)
         return -1;
     return finish(j, err);

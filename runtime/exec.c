@@ -130,32 +130,37 @@ static pid_t clone_child(exec_job *j, ward_err *err)
     cleanup_close int cgfd = cgroup_open_dir_fd(&j->cg, &scratch);
     cleanup_close int own_pid_ns = -1;
     pid_t pid;
-    /* the pid namespace applies to children only: enter it here, the child is born inside; ward
-     * returns to its own right after, so nothing else it forks lands in the container */
-    if (j->ns_fd[SPEC_NS_PID] >= 0) {
-        own_pid_ns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-        if (own_pid_ns < 0 || setns(j->ns_fd[SPEC_NS_PID], CLONE_NEWPID) < 0)
-            return ward_fail_errno(err, errno, "join the container's pid namespace");
-    }
+    int clone_errno;
+    /* the clone inherits ward's mm flags: non-dumpable from its first instruction, so nothing
+     * in a pid namespace it is born into can open /proc/<clone>/exe (CVE-2019-5736) */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+        return ward_fail_errno(err, errno, "prctl(PR_SET_DUMPABLE)");
     if (cgfd >= 0) {
         ca.flags |= CLONE_INTO_CGROUP;
         ca.cgroup = (uint64_t)cgfd;
         j->in_cgroup = true;
     }
-    /* the clone inherits ward's mm flags: non-dumpable from its first instruction, so nothing
-     * in a pid namespace it is born into can open /proc/<clone>/exe (CVE-2019-5736) */
-    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-        return ward_fail_errno(err, errno, "prctl(PR_SET_DUMPABLE)");
+    /* the pid namespace applies to children only: enter it here, the child is born inside; ward
+     * returns to its own right after. Between the two setns nothing may fail or return, so that
+     * nothing else ward forks ever lands in the container's namespace. */
+    if (j->ns_fd[SPEC_NS_PID] >= 0) {
+        own_pid_ns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+        if (own_pid_ns < 0)
+            return ward_fail_errno(err, errno, "open ward's pid namespace");
+        if (setns(j->ns_fd[SPEC_NS_PID], CLONE_NEWPID) < 0)
+            return ward_fail_errno(err, errno, "join the container's pid namespace");
+    }
     pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
     if (pid == 0)
         exec_child_main(j);
+    clone_errno = errno;
     if (own_pid_ns >= 0 && setns(own_pid_ns, CLONE_NEWPID) < 0) {
         if (pid > 0)
             kill(pid, SIGKILL);
         return ward_fail_errno(err, errno, "return to ward's pid namespace");
     }
     if (pid < 0)
-        return ward_fail_errno(err, errno, "clone3 the exec'd process");
+        return ward_fail_errno(err, clone_errno, "clone3 the exec'd process");
     return pid;
 }
 

@@ -92,7 +92,7 @@ static int prepare(const exec_job *j, char exec_path[PATH_MAX], ward_err *err)
     /* ward moves us into the cgroup (v1) before it says go */
     if (sync_expect(j->sock[1], SYNC_GO, &m, NULL, err) < 0)
         return -1;
-    if (join_namespaces(j, err) < 0)
+    if (join_namespaces(j, err) < 0 || proc_reguard(SIGKILL, err) < 0)
         return -1;
     if (j->proc->terminal && take_terminal(j, err) < 0)
         return -1;
@@ -130,6 +130,10 @@ void exec_child_main(const exec_job *j)
     envp = strv_for_exec(&j->proc->env);
     if (argv == NULL || envp == NULL)
         _exit(1);
+    if (confine_last(j->seccomp, &err) < 0) {
+        sync_send_error(j->sock[1], &err);
+        _exit(1);
+    }
     execve(exec_path, argv, envp);
     ward_fail_errno(&err, errno, "exec failed: unable to start container process: exec: \"%s\"",
                     exec_path);

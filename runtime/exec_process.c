@@ -5,8 +5,11 @@
  * overrides (--tty, --cwd, --env, --user, --cap, --no-new-privs, labels). Validated at the end.
  */
 #include "runtime/internal.h"
+#include "runtime/unsupported.h"
 #include "runtime/log.h"
 #include "spec/base/cleanup.h"
+#include "spec/base/file.h"
+#include "spec/json.h"
 #include "spec/parse.h"
 
 #include <ctype.h>
@@ -17,19 +20,6 @@
 #include <sys/capability.h>
 
 #define PROCESS_FILE_MAX (1 << 20)
-
-static int strv_push(spec_strv *v, const char *s, ward_err *err)
-{
-    char **items = realloc(v->items, (v->len + 1) * sizeof(char *));
-    if (items == NULL)
-        return ward_fail_errno(err, ENOMEM, "exec");
-    v->items = items;
-    v->items[v->len] = strdup(s);
-    if (v->items[v->len] == NULL)
-        return ward_fail_errno(err, ENOMEM, "exec");
-    v->len++;
-    return 0;
-}
 
 static void strv_clear(spec_strv *v)
 {
@@ -76,7 +66,7 @@ static int from_args(const exec_opts *o, spec_process *base, ward_err *err)
         return ward_fail(err, "exec: no command given (use --process FILE or ARGS after the id)");
     strv_clear(&base->args);
     for (size_t i = 0; i < o->n_args; i++)
-        if (strv_push(&base->args, o->args[i], err) < 0)
+        if (spec_strv_push(&base->args, o->args[i], err) < 0)
             return -1;
     base->terminal = false;
     base->has_console_size = false;
@@ -94,7 +84,7 @@ static int set_env(spec_strv *env, const char *kv, ward_err *err)
     for (size_t i = 0; i < env->len; i++)
         if (strncmp(env->items[i], kv, klen) == 0)
             return set_str(&env->items[i], kv, err);
-    return strv_push(env, kv, err);
+    return spec_strv_push(env, kv, err);
 }
 
 static int parse_id(const char *s, uint32_t *out)
@@ -144,17 +134,17 @@ static int add_cap(spec_capabilities *c, const char *name, ward_err *err)
     c->present = true;
     spec_strv *sets[] = {&c->bounding, &c->effective, &c->permitted};
     for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
-        if (!strv_has(sets[i], canon) && strv_push(sets[i], canon, err) < 0)
+        if (!strv_has(sets[i], canon) && spec_strv_push(sets[i], canon, err) < 0)
             return -1;
     return 0;
 }
 
-/* SELinux and AppArmor are not applied by ward (nor for the init): say so rather than pretend. */
-static int set_label(char **field, const char *value, const char *flag, ward_err *err)
+/* SELinux and AppArmor are not applied by ward: the label lands in the process, and
+ * unsupported_settings() warns about it there, as for a --process file's own labels. */
+static int set_label(char **field, const char *value, ward_err *err)
 {
     if (value == NULL || *value == '\0')
         return 0;
-    ward_log_warning("exec: %s %s: not supported by ward, ignored", flag, value);
     return set_str(field, value, err);
 }
 
@@ -176,8 +166,8 @@ static int apply_overrides(const exec_opts *o, spec_process *p, ward_err *err)
         p->no_new_privileges = true;
         p->has_no_new_privileges = true;
     }
-    if (set_label(&p->selinux_label, o->process_label, "--process-label", err) < 0 ||
-        set_label(&p->apparmor_profile, o->apparmor, "--apparmor", err) < 0)
+    if (set_label(&p->selinux_label, o->process_label, err) < 0 ||
+        set_label(&p->apparmor_profile, o->apparmor, err) < 0)
         return -1;
     return 0;
 }
@@ -204,6 +194,14 @@ int exec_build_process(const exec_opts *o, spec_process *base, spec_process **ou
     if (apply_overrides(o, p, err) < 0 || spec_process_validate(p, "", err) < 0) {
         spec_process_free(p);
         return ward_err_prefix(err, "exec");
+    }
+    /* warn about what this exec asks for itself (the container's own labels were recorded in
+     * its state at create) */
+    spec_process asked = {.apparmor_profile = (char *)o->apparmor,
+                          .selinux_label = (char *)o->process_label};
+    if (unsupported_settings("exec", o->process_file ? p : &asked, NULL, NULL, err) < 0) {
+        spec_process_free(p);
+        return -1;
     }
     *out = p;
     return 0;

@@ -2,6 +2,7 @@
 #include "runtime/hooks.h"
 #include "runtime/log.h"
 #include "spec/base/cleanup.h"
+#include "spec/base/time.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,7 +12,6 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #define HOOK_DEFAULT_TIMEOUT_MS (-1)
@@ -30,22 +30,15 @@ static void hook_child(const spec_hook *h, int stdin_fd)
     _exit(127);
 }
 
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 /* Wait for pid with an optional deadline, using a pidfd so no SIGCHLD handling is needed. */
 static int wait_hook(pid_t pid, long timeout_ms, int *status, bool *timed_out)
 {
     int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
-    long deadline = timeout_ms > 0 ? now_ms() + timeout_ms : -1;
+    long deadline = timeout_ms > 0 ? ward_now_ms() + timeout_ms : -1;
     *timed_out = false;
     if (pfd >= 0) {
         for (;;) {
-            long left = deadline < 0 ? -1 : deadline - now_ms();
+            long left = deadline < 0 ? -1 : deadline - ward_now_ms();
             struct pollfd p = {.fd = pfd, .events = POLLIN};
             int r;
             if (deadline >= 0 && left <= 0) {

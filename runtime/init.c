@@ -14,6 +14,7 @@
 #include "runtime/sync.h"
 #include "runtime/sysctl.h"
 #include "spec/base/cleanup.h"
+#include "spec/json_write.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -63,8 +64,8 @@ static int fifo_wait_start(init_fifo *f, ward_err *err)
 
 static int become_root_in_userns(ward_err *err)
 {
-    if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-        return ward_fail_errno(err, errno, "user namespace: become root (is uid/gid 0 mapped?)");
+    if (proc_setresid(0, 0, err) < 0)
+        return ward_err_prefix(err, "user namespace: become root (is uid/gid 0 mapped?)");
     return 0;
 }
 
@@ -128,11 +129,11 @@ static int confine(const init_args *a, char *landlock_json, size_t ll_len, ward_
     return confine_process(&c, landlock_json, ll_len, err);
 }
 
-/* {"pid":"new","network":"joined","user":"host",...}: which namespaces isolate the container. */
-static void describe_namespaces(const ns_plan *ns, char *buf, size_t len)
+/* "namespaces":{"pid":"new","network":"joined","user":"host",...}: what isolates the container. */
+static void describe_namespaces(jwriter *w, const ns_plan *ns)
 {
-    size_t used = 0;
-    buf[used++] = '{';
+    jw_key(w, "namespaces");
+    jw_open(w);
     for (int t = 0; t < SPEC_NS_COUNT; t++) {
         const char *how = "host";
         if (ns->join_fd[t] >= 0)
@@ -140,28 +141,36 @@ static void describe_namespaces(const ns_plan *ns, char *buf, size_t len)
         else if ((ns->clone_flags & spec_ns_clone_flag((spec_ns_type)t)) ||
                  (t == SPEC_NS_TIME && ns->new_time) || (t == SPEC_NS_CGROUP && ns->new_cgroup))
             how = "new";
-        used += (size_t)snprintf(buf + used, len - used, "%s\"%s\":\"%s\"", t ? "," : "",
-                                 spec_ns_type_name((spec_ns_type)t), how);
+        jw_kstr(w, spec_ns_type_name((spec_ns_type)t), how);
     }
-    snprintf(buf + used, len - used, "}");
+    jw_close(w);
 }
 
+/* The protections in force, for state.json: {"no_new_privileges":B,"seccomp":{..},..}. */
 static int report_ready(const init_args *a, const char *landlock_json, ward_err *err)
 {
-    cleanup_free char *sc = NULL;
-    char buf[PROTECTIONS_MAX], nsbuf[256];
-    int n;
-    if (sandbox_seccomp_describe(a->seccomp, &sc, err) < 0)
+    cleanup_free char *sc = NULL, *json = NULL;
+    cleanup_jwriter jwriter w = {0};
+    size_t len;
+    if (sandbox_seccomp_describe(a->seccomp, &sc, err) < 0 || jw_init(&w, false, err) < 0)
         return -1;
-    describe_namespaces(a->ns, nsbuf, sizeof(nsbuf));
-    n = snprintf(buf, sizeof(buf),
-                 "{\"no_new_privileges\":%s,\"seccomp\":%s,\"landlock\":%s,"
-                 "\"namespaces\":%s,\"dumpable\":false,\"fds_closed\":true}",
-                 confine_want_nnp(a->hc, &a->cfg->process) ? "true" : "false", sc, landlock_json,
-                 nsbuf);
-    if (n < 0 || (size_t)n >= sizeof(buf))
+    jw_open(&w);
+    jw_kbool(&w, "no_new_privileges", confine_want_nnp(a->hc, &a->cfg->process));
+    jw_key(&w, "seccomp");
+    if (jw_json(&w, sc, err) < 0)
+        return ward_err_prefix(err, "protections report: seccomp");
+    jw_key(&w, "landlock");
+    if (jw_json(&w, landlock_json, err) < 0)
+        return ward_err_prefix(err, "protections report: landlock");
+    describe_namespaces(&w, a->ns);
+    jw_kbool(&w, "dumpable", false);
+    jw_kbool(&w, "fds_closed", true);
+    jw_close(&w);
+    if (jw_finish(&w, &json, &len, err) < 0)
+        return ward_err_prefix(err, "protections report");
+    if (len >= PROTECTIONS_MAX)
         return ward_fail(err, "protections report too large");
-    return sync_send(a->sync_fd, SYNC_READY, buf, (size_t)n, -1, err);
+    return sync_send(a->sync_fd, SYNC_READY, json, len, -1, err);
 }
 
 /* A NULL-terminated copy of a string list for execve. */
@@ -188,7 +197,7 @@ static int init_run(const init_args *a, char **exec_path_out, char **state_json,
         return ward_fail_errno(err, ENOMEM, "init");
     if (fifo_open(a->fifo_fd, fifo, err) < 0)
         return -1;
-    if (ns_join_paths(a->ns, err) < 0)
+    if (ns_join_paths(a->ns, err) < 0 || proc_reguard(SIGKILL, err) < 0)
         return -1;
     if (a->ns->new_user && become_root_in_userns(err) < 0)
         return -1;
@@ -252,6 +261,10 @@ void init_main(const init_args *a)
     envp = strv_for_exec(&a->cfg->process.env);
     if (argv == NULL || envp == NULL)
         _exit(1);
+    if (confine_last(a->seccomp, &err) < 0) {
+        fprintf(stderr, "ward: %s\n", err.msg);
+        _exit(1);
+    }
     execve(exec_path, argv, envp);
     fprintf(stderr, "ward: exec %s: %s\n", exec_path, strerror(errno));
     _exit(127);

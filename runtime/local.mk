@@ -11,6 +11,7 @@ libwardrt_a_SOURCES = \
 	runtime/container.h \
 	runtime/create.c \
 	runtime/exec.c runtime/exec_child.c runtime/exec_process.c \
+	runtime/fault.c runtime/fault.h \
 	runtime/hooks.c runtime/hooks.h \
 	runtime/init.c runtime/init.h \
 	runtime/internal.h \
@@ -18,12 +19,21 @@ libwardrt_a_SOURCES = \
 	runtime/namespaces.c runtime/namespaces.h \
 	runtime/ops.c runtime/ops_cgroup.c \
 	runtime/process_setup.c runtime/process_setup.h \
+	runtime/recover.c runtime/recover.h \
 	runtime/resources_merge.c runtime/resources_merge.h \
 	runtime/signals.c runtime/signals.h \
 	runtime/state_config.c \
+	runtime/state_exit.c \
+	runtime/state_safety.c \
 	runtime/state_store.c runtime/state_store.h \
 	runtime/sync.c runtime/sync.h \
-	runtime/sysctl.c runtime/sysctl.h
+	runtime/sysctl.c runtime/sysctl.h \
+	runtime/unsupported.c runtime/unsupported.h
 
 # What a program or unit test that uses the runtime library links.
 RUNTIME_LIBS = libwardrt.a libwardspec.a $(SECCOMP_LIBS) $(CAP_LIBS) $(YAJL_LIBS)
+
+check_PROGRAMS += tests/unit/test_process_setup
+TESTS += tests/unit/test_process_setup
+tests_unit_test_process_setup_SOURCES = tests/unit/test_process_setup.c tests/unit/tap.h
+tests_unit_test_process_setup_LDADD = $(RUNTIME_LIBS)

@@ -69,6 +69,40 @@ static size_t json_escape(char *out, size_t cap, const char *s)
     return o;
 }
 
+size_t ward_text_escape(char *out, size_t cap, const char *s)
+{
+    size_t o = 0;
+    for (; *s && o + 5 < cap; s++) {
+        unsigned char c = (unsigned char)*s, next = (unsigned char)s[1];
+        if (c < 0x20 || c == 0x7f) {
+            o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c);
+        } else if (c == 0xc2 && next >= 0x80 && next <= 0x9f) {
+            /* a C1 control (U+0080..U+009F, CSI among them) in UTF-8 */
+            o += (size_t)snprintf(out + o, cap - o, "\\u%04x", next);
+            s++;
+        } else {
+            out[o++] = (char)c;
+        }
+    }
+    out[o] = '\0';
+    return o;
+}
+
+void ward_print_json(FILE *f, const char *json)
+{
+    /* these bytes occur in JSON text only inside strings, where \u escapes mean the same */
+    for (const unsigned char *p = (const unsigned char *)json; *p; p++) {
+        if (*p == 0x7f) {
+            fputs("\\u007f", f);
+        } else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+            fprintf(f, "\\u%04x", p[1]);
+            p++;
+        } else {
+            fputc(*p, f);
+        }
+    }
+}
+
 static void write_log_line(const char *level, const char *msg)
 {
     char line[WARD_ERR_MSG_MAX * 7 + 128];
@@ -83,7 +117,9 @@ static void write_log_line(const char *level, const char *msg)
         n = snprintf(line, sizeof(line), "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n",
                      level, esc, ts);
     } else {
-        n = snprintf(line, sizeof(line), "%s %s: %s\n", ts, level, msg);
+        char esc[WARD_ERR_MSG_MAX * 6 + 8];
+        ward_text_escape(esc, sizeof(esc), msg);
+        n = snprintf(line, sizeof(line), "%s %s: %s\n", ts, level, esc);
     }
     if (n > 0 && write(log_fd, line, strnlen(line, sizeof(line))) < 0) {
         /* nothing sensible to do when the log itself fails */
@@ -93,10 +129,11 @@ static void write_log_line(const char *level, const char *msg)
 /* Format once; the log file gets the level, stderr gets "ward: " plus prefix. */
 static void log_to_both(const char *level, const char *prefix, const char *fmt, va_list ap)
 {
-    char msg[WARD_ERR_MSG_MAX];
+    char msg[WARD_ERR_MSG_MAX], esc[WARD_ERR_MSG_MAX * 6 + 8];
     vsnprintf(msg, sizeof(msg), fmt, ap);
     write_log_line(level, msg);
-    fprintf(stderr, "ward: %s%s\n", prefix, msg);
+    ward_text_escape(esc, sizeof(esc), msg);
+    fprintf(stderr, "ward: %s%s\n", prefix, esc);
 }
 
 void ward_log_error(const char *fmt, ...)
@@ -125,8 +162,11 @@ void ward_log_debug(const char *fmt, ...)
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     write_log_line("debug", msg);
-    if (log_path == NULL)
-        fprintf(stderr, "ward: debug: %s\n", msg);
+    if (log_path == NULL) {
+        char esc[WARD_ERR_MSG_MAX * 6 + 8];
+        ward_text_escape(esc, sizeof(esc), msg);
+        fprintf(stderr, "ward: debug: %s\n", esc);
+    }
 }
 
 bool ward_log_debug_enabled(void)

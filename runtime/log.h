@@ -8,6 +8,7 @@
 #define WARD_RUNTIME_LOG_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "spec/base/error.h"
 
@@ -19,6 +20,13 @@ void ward_log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ward_log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ward_log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool ward_log_debug_enabled(void);
+
+/* Text that may come from a config or a state file, made safe for a terminal: control characters
+ * (C0, DEL and UTF-8 C1) become \xNN / \u00NN; every text line ward prints goes through it, as
+ * the JSON log escapes them. Returns the length written (truncated to fit cap). */
+size_t ward_text_escape(char *out, size_t cap, const char *s);
+/* Print JSON with DEL and C1 controls as \u escapes too (the JSON writer escapes only C0). */
+void ward_print_json(FILE *f, const char *json);
 
 /* Print err (with "ward: " on stderr, JSON in the log) and return exit status 1. */
 int ward_log_fail(const ward_err *err);

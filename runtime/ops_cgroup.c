@@ -2,6 +2,7 @@
 /* pause, resume, ps, update and stats: the commands that work on the container's cgroup. */
 #include "runtime/cgroup/cgroup.h"
 #include "runtime/container.h"
+#include "runtime/fault.h"
 #include "runtime/log.h"
 #include "runtime/resources_merge.h"
 #include "runtime/state_store.h"
@@ -75,8 +76,10 @@ int container_update(const ward_ctx *ctx, const char *id, spec_resources *r, war
     if (state_load_config(dirfd, &cfg, err) < 0)
         return -1;
     resources_drop_unsupported_update(r);
+    fault_point("update:loaded");
     if (cgroup_update(&cg, r, err) < 0)
         return -1;
+    fault_point("update:cgroup-updated");
     /* the cgroup has the new values: the saved config must say so too */
     resources_merge(&cfg->linux_.resources, r);
     cfg->linux_.has_resources = true;
@@ -86,14 +89,18 @@ int container_update(const ward_ctx *ctx, const char *id, spec_resources *r, war
     return 0;
 }
 
-int container_stats_json(const ward_ctx *ctx, const char *id, char **json, ward_err *err)
+int container_stats_json(const ward_ctx *ctx, const char *id, char **json, bool *stopped,
+                         ward_err *err)
 {
     cleanup_close int dirfd = -1;
     cleanup_state spec_state *st = NULL;
     ward_cgroup cg;
     if (open_container(ctx, id, false, &dirfd, &st, &cg, err) < 0)
         return -1;
-    if (st->status == SPEC_STATUS_STOPPED)
-        return ward_fail(err, "container \"%s\" is not running", id);
-    return cgroup_stats_json(&cg, json, err);
+    /* a stopped container's cgroup stays until delete, with its last counters */
+    *stopped = st->status == SPEC_STATUS_STOPPED;
+    if (cgroup_stats_json(&cg, json, err) < 0)
+        return ward_err_prefix(err, "container \"%s\" is %s: no stats", id,
+                               spec_status_name(st->status));
+    return 0;
 }

@@ -67,6 +67,34 @@ int proc_apply_oom_score_adj(const spec_process *p, ward_err *err)
     return 0;
 }
 
+/*
+ * The kernel resets two protections whenever a process's effective ids change (commit_creds):
+ * dumpable goes back to fs.suid_dumpable and the parent-death signal is cleared. On a host with
+ * fs.suid_dumpable=1 a process that changes uid before execve would be dumpable again while its
+ * /proc/PID/exe is still ward's binary (CVE-2019-5736's door), and would outlive ward. So every
+ * change of ids (and every setns that may change credentials) sets both again right after.
+ */
+int proc_reguard(int pdeathsig, ward_err *err)
+{
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+        return ward_fail_errno(err, errno, "prctl(PR_SET_DUMPABLE)");
+    if (prctl(PR_SET_PDEATHSIG, pdeathsig, 0, 0, 0) < 0)
+        return ward_fail_errno(err, errno, "prctl(PR_SET_PDEATHSIG)");
+    return 0;
+}
+
+int proc_setresid(uid_t uid, gid_t gid, ward_err *err)
+{
+    int pdeathsig = 0;
+    if (prctl(PR_GET_PDEATHSIG, &pdeathsig, 0, 0, 0) < 0)
+        return ward_fail_errno(err, errno, "prctl(PR_GET_PDEATHSIG)");
+    if (setresgid(gid, gid, gid) < 0)
+        return ward_fail_errno(err, errno, "setresgid(%u)", gid);
+    if (setresuid(uid, uid, uid) < 0)
+        return ward_fail_errno(err, errno, "setresuid(%u)", uid);
+    return proc_reguard(pdeathsig, err);
+}
+
 int proc_set_user(const spec_process *p, ward_err *err)
 {
     const spec_user *u = &p->user;
@@ -82,10 +110,8 @@ int proc_set_user(const spec_process *p, ward_err *err)
     if (setgroups(u->n_additional_gids, groups) < 0 &&
         !(errno == EPERM && u->n_additional_gids == 0))
         return ward_fail_errno(err, errno, "process.user.additionalGids: setgroups");
-    if (setresgid(u->gid, u->gid, u->gid) < 0)
-        return ward_fail_errno(err, errno, "process.user.gid: setresgid(%u)", u->gid);
-    if (setresuid(u->uid, u->uid, u->uid) < 0)
-        return ward_fail_errno(err, errno, "process.user.uid: setresuid(%u)", u->uid);
+    if (proc_setresid(u->uid, u->gid, err) < 0)
+        return ward_err_prefix(err, "process.user");
     if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
         return ward_fail_errno(err, errno, "prctl(PR_SET_KEEPCAPS)");
     return 0;
@@ -138,9 +164,7 @@ int proc_find_executable(const spec_process *p, char out[PATH_MAX], ward_err *er
             return 0;
     }
     /* runc's words, which podman matches to report "command not found" (127) */
-    ward_fail(err, "exec: \"%s\": executable file not found in $PATH", name);
-    err->errnum = ENOENT;
-    return -1;
+    return ward_fail_code(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", name);
 }
 
 int proc_prepare_fds(int preserve_fds, ward_err *err)

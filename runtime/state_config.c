@@ -2,6 +2,7 @@
 /* The config copy in the state dir and the container's cgroup as state.json records it. */
 #include "runtime/state_store.h"
 #include "spec/base/cleanup.h"
+#include "spec/base/file.h"
 #include "spec/parse.h"
 
 #include <errno.h>
@@ -16,10 +17,10 @@ int state_load_config(int dirfd, spec_config **cfg, ward_err *err)
 {
     char path[64];
     cleanup_free char *buf = NULL;
-    cleanup_close int fd = openat(dirfd, "config.json", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    cleanup_close int fd = state_open_file(dirfd, "config.json", err);
     size_t len;
     if (fd < 0)
-        return ward_fail_errno(err, errno, "saved config.json");
+        return ward_err_prefix(err, "saved config.json");
     snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
     if (spec_read_file(path, CONFIG_COPY_MAX, &buf, &len, err) < 0)
         return -1;

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "runtime/state_store.h"
 #include "runtime/cgroup/cgroup.h"
+#include "runtime/fault.h"
 #include "spec/base/cleanup.h"
-#include "spec/parse.h"
+#include "spec/base/file.h"
 
 #include <ctype.h>
-#include <dirent.h>
+#include <linux/fs.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define STATE_FILE     "state.json"
@@ -33,7 +35,7 @@ int state_validate_id(const char *id, ward_err *err)
     return 0;
 }
 
-static int open_root(const char *root, bool create, ward_err *err)
+int state_root_open(const char *root, bool create, ward_err *err)
 {
     int fd;
     if (create && mkdir(root, 0700) < 0 && errno != EEXIST)
@@ -41,6 +43,11 @@ static int open_root(const char *root, bool create, ward_err *err)
     fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return ward_fail_errno(err, errno, "open state root %s", root);
+    if (state_check_trusted(fd, "state root", true, err) < 0 ||
+        state_check_root_parents(root, err) < 0) {
+        close(fd);
+        return ward_err_prefix(err, "%s", root);
+    }
     return fd;
 }
 
@@ -53,25 +60,66 @@ static int lock_dir(int fd, const char *id, ward_err *err)
     return 0;
 }
 
+/* A name for the directory while it is made: ids never start with '.', and one id always gets
+ * the same name, so two creates of one id meet there (FNV-1a of the id). */
+static void creating_name(const char *id, char out[32])
+{
+    uint64_t h = 14695981039346656037ull;
+    for (const char *p = id; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    snprintf(out, 32, ".creating-%016llx", (unsigned long long)h);
+}
+
+/*
+ * The directory is made under a hidden name, locked, and only then renamed to <id>: no other
+ * command can see <id> before its creator holds the lock, so one that does get the lock on a
+ * directory without state.json knows that its creator died (and delete --force may clean it).
+ * A hidden directory left by a creator that died before the rename is empty and unlocked: the
+ * next create of that id takes it over.
+ */
 int state_dir_create(const char *root, const char *id, ward_err *err)
 {
-    cleanup_close int rootfd = open_root(root, true, err);
-    int fd;
+    cleanup_close int rootfd = state_root_open(root, true, err);
+    cleanup_close int fd = -1;
+    char tmp[32];
+    int ret;
     if (rootfd < 0)
         return -1;
-    if (mkdirat(rootfd, id, 0700) < 0) {
-        if (errno == EEXIST)
-            return ward_fail_errno(err, EEXIST, "container \"%s\" already exists", id);
-        return ward_fail_errno(err, errno, "create state dir %s/%s", root, id);
-    }
-    fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    creating_name(id, tmp);
+    if (mkdirat(rootfd, tmp, 0700) < 0 && errno != EEXIST)
+        return ward_fail_errno(err, errno, "create state dir %s/%s", root, tmp);
+    fd = openat(rootfd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
-        return ward_fail_errno(err, errno, "open state dir %s/%s", root, id);
-    if (lock_dir(fd, id, err) < 0) {
-        close(fd);
-        return -1;
+        return ward_fail_errno(err, errno, "open state dir %s/%s", root, tmp);
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0)
+        return ward_fail_errno(err, EEXIST, "container \"%s\" is being created", id);
+    if (state_check_trusted(fd, "state dir", true, err) < 0)
+        return ward_err_prefix(err, "%s/%s", root, tmp);
+    fault_point("create:dir-locked");
+    ret = (int)syscall(SYS_renameat2, rootfd, tmp, rootfd, id, RENAME_NOREPLACE);
+    if (ret < 0 && errno == EEXIST) {
+        unlinkat(rootfd, tmp, AT_REMOVEDIR);
+        return ward_fail_errno(err, EEXIST, "container \"%s\" already exists", id);
     }
-    return fd;
+    if (ret < 0) /* ENOENT: a second create of this id took the directory over */
+        return ward_fail_errno(err, errno == ENOENT ? EEXIST : errno, "create state dir %s/%s",
+                               root, id);
+    return steal_fd(fd);
+}
+
+void state_dir_drop_stale(const char *root, const char *id)
+{
+    ward_err err;
+    cleanup_close int rootfd = state_root_open(root, false, &err);
+    cleanup_close int fd = -1;
+    char tmp[32];
+    if (rootfd < 0)
+        return;
+    creating_name(id, tmp);
+    fd = openat(rootfd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    /* locked: a create is making it; rmdir removes only an empty directory */
+    if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+        unlinkat(rootfd, tmp, AT_REMOVEDIR);
 }
 
 int state_dir_open(const char *root, const char *id, bool lock, ward_err *err)
@@ -80,35 +128,25 @@ int state_dir_open(const char *root, const char *id, bool lock, ward_err *err)
     int fd;
     if (state_validate_id(id, err) < 0)
         return -1;
-    rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (rootfd < 0 && errno == ENOENT)
+    rootfd = state_root_open(root, false, err);
+    if (rootfd < 0 && err->errnum == ENOENT)
         return ward_fail_errno(err, ENOENT, "container \"%s\" does not exist", id);
     if (rootfd < 0)
-        return ward_fail_errno(err, errno, "open state root %s", root);
+        return -1;
     fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0 && errno == ENOENT)
         return ward_fail_errno(err, ENOENT, "container \"%s\" does not exist", id);
     if (fd < 0)
         return ward_fail_errno(err, errno, "open state dir %s/%s", root, id);
+    if (state_check_trusted(fd, "state dir", true, err) < 0) {
+        close(fd);
+        return ward_err_prefix(err, "%s/%s", root, id);
+    }
     if (lock && lock_dir(fd, id, err) < 0) {
         close(fd);
         return -1;
     }
     return fd;
-}
-
-static int write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t w = write(fd, data, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        data += w;
-        len -= (size_t)w;
-    }
-    return 0;
 }
 
 int state_write_file(int dirfd, const char *name, const char *data, size_t len, mode_t mode,
@@ -120,11 +158,12 @@ int state_write_file(int dirfd, const char *name, const char *data, size_t len, 
     fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
     if (fd < 0)
         return ward_fail_errno(err, errno, "write %s", name);
-    if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+    if (ward_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
         int e = errno;
         unlinkat(dirfd, tmp, 0);
         return ward_fail_errno(err, e, "write %s", name);
     }
+    fault_point(strcmp(name, STATE_FILE) == 0 ? "write:state.json" : "write:config.json");
     if (renameat(dirfd, tmp, dirfd, name) < 0) {
         int e = errno;
         unlinkat(dirfd, tmp, 0);
@@ -142,47 +181,65 @@ int state_write(int dirfd, const spec_state *s, ward_err *err)
     return state_write_file(dirfd, STATE_FILE, json, len, 0600, err);
 }
 
-int state_read(int dirfd, spec_state **out, ward_err *err)
+int state_open_file(int dirfd, const char *name, ward_err *err)
 {
-    cleanup_close int fd = openat(dirfd, STATE_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    /* O_NONBLOCK: a FIFO planted under the name must not hang ward before the type check */
+    int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return ward_fail_errno(err, errno, "read %s", name);
+    if (state_check_trusted(fd, name, false, err) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int state_read(int dirfd, const char *id, spec_state **out, ward_err *err)
+{
+    cleanup_close int fd = state_open_file(dirfd, STATE_FILE, err);
     char path[64];
     cleanup_free char *buf = NULL;
     size_t len;
     if (fd < 0)
-        return ward_fail_errno(err, errno, "read state.json");
+        return -1;
     snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
     if (spec_read_file(path, STATE_MAX_SIZE, &buf, &len, err) < 0)
         return -1;
     if (spec_state_parse(buf, len, out, err) < 0)
         return ward_err_prefix(err, "state.json");
+    if (strcmp((*out)->id, id) != 0) {
+        spec_state_free(*out);
+        *out = NULL;
+        return ward_fail(err, "state.json: id: not the container's own");
+    }
     return 0;
 }
 
+/*
+ * Only the names ward writes, state.json last: a remove cut short leaves a directory that still
+ * says what it was (delete --force finishes it). Anything else in the directory is not ours: it
+ * stays, and so does the directory (rmdir fails and says so), since a wrong --root must never cost
+ * a user a file.
+ */
 int state_dir_remove(const char *root, const char *id, ward_err *err)
 {
+    static const char *const names[] = {"exec.fifo", ".config.json.tmp", "config.json",
+                                        ".state.json.tmp", STATE_FILE};
     cleanup_close int fd = state_dir_open(root, id, false, err);
-    DIR *d;
-    struct dirent *de;
     char path[PATH_MAX];
     if (fd < 0)
         return err->errnum == ENOENT ? 0 : -1;
-    d = fdopendir(fd);
-    if (d == NULL)
-        return ward_fail_errno(err, errno, "open state dir");
-    fd = -1;
-    while ((de = readdir(d)) != NULL) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-            continue;
-        if (unlinkat(dirfd(d), de->d_name, 0) < 0 && errno != ENOENT) {
-            int e = errno;
-            closedir(d);
-            return ward_fail_errno(err, e, "remove state file %s", de->d_name);
-        }
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcmp(names[i], STATE_FILE) == 0)
+            fault_point("delete:before-state-unlink");
+        if (unlinkat(fd, names[i], 0) < 0 && errno != ENOENT)
+            return ward_fail_errno(err, errno, "remove state file %s/%s/%s", root, id, names[i]);
     }
-    closedir(d);
+    fault_point("delete:before-rmdir");
     snprintf(path, sizeof(path), "%s/%s", root, id);
     if (rmdir(path) < 0 && errno != ENOENT)
-        return ward_fail_errno(err, errno, "remove state dir %s", path);
+        return ward_fail_errno(err, errno, "remove state dir %s%s", path,
+                               errno == ENOTEMPTY ? " (it holds files ward did not make)" : "");
     return 0;
 }
 
@@ -234,13 +291,15 @@ void state_refresh_status(spec_state *s)
     ward_cgroup cg;
     bool frozen = false;
     ward_err err;
-    if (s->status == SPEC_STATUS_CREATING)
+    /* creating: the init may not be cloned yet; once it was, its death means stopped (a create
+     * killed before it finished) */
+    if (s->status == SPEC_STATUS_CREATING && (s->pid == 0 || state_init_alive(s)))
         return;
     if (!state_init_alive(s)) {
         s->status = SPEC_STATUS_STOPPED;
         return;
     }
-    s->status = s->started ? SPEC_STATUS_RUNNING : SPEC_STATUS_CREATED;
+    s->status = state_init_started(s) ? SPEC_STATUS_RUNNING : SPEC_STATUS_CREATED;
     if (s->cgroup_path && s->cgroup_mode && cgroup_mode_from_name(s->cgroup_mode, &cg.mode) == 0 &&
         strlen(s->cgroup_path) < sizeof(cg.path)) {
         strcpy(cg.path, s->cgroup_path);
@@ -259,7 +318,7 @@ int write_pid_file(const char *path, pid_t pid, ward_err *err)
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0)
         return ward_fail_errno(err, errno, "write pid file %s", path);
-    if (write_all(fd, buf, (size_t)n) < 0 || rename(tmp, path) < 0) {
+    if (ward_write_all(fd, buf, (size_t)n) < 0 || rename(tmp, path) < 0) {
         int e = errno;
         unlink(tmp);
         return ward_fail_errno(err, e, "write pid file %s", path);

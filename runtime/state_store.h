@@ -19,14 +19,23 @@
 /* Container ids: [A-Za-z0-9][A-Za-z0-9_.+-]*, at most 255 bytes (a path component). */
 int state_validate_id(const char *id, ward_err *err);
 
-/* Make <root> (0700) if needed and <root>/<id> exclusively; returns a locked dir fd. */
+/* Open the state root (made 0700 when create and absent) after state_check_trusted and
+ * state_check_root_parents. */
+int state_root_open(const char *root, bool create, ward_err *err);
+
+/* Make <root> (0700) if needed and <root>/<id> exclusively; returns a locked dir fd. <id> is
+ * locked before any other command can see it. */
 int state_dir_create(const char *root, const char *id, ward_err *err);
+
+/* Remove the empty hidden directory a create of id killed before naming it <id> left behind. */
+void state_dir_drop_stale(const char *root, const char *id);
 
 /* Open <root>/<id>; lock it when lock is true. "container \"id\" does not exist" when absent. */
 int state_dir_open(const char *root, const char *id, bool lock, ward_err *err);
 
 int state_write(int dirfd, const spec_state *s, ward_err *err);
-int state_read(int dirfd, spec_state **out, ward_err *err);
+/* Read and check state.json of the container id (its own id must be in it). */
+int state_read(int dirfd, const char *id, spec_state **out, ward_err *err);
 
 /* Write any small file in the state dir atomically (temp, fsync, rename). */
 int state_write_file(int dirfd, const char *name, const char *data, size_t len, mode_t mode,
@@ -55,6 +64,22 @@ int state_save_config(int dirfd, const spec_config *cfg, ward_err *err);
 
 /* The container's cgroup from state.json; -1 when the state has none. */
 int state_cgroup(const spec_state *st, ward_cgroup *cg);
+
+/* Refuse what another user may have written (state_safety.c): fd must be a directory (dir) or a
+ * regular file owned by ward's user or root and writable by no one else. */
+int state_check_trusted(int fd, const char *what, bool dir, ward_err *err);
+/* Every directory above the state root: owned by ward's user or root, shared only when sticky. */
+int state_check_root_parents(const char *root, ward_err *err);
+/* Open a file of the state dir for reading, without blocking, after state_check_trusted. */
+int state_open_file(int dirfd, const char *name, ward_err *err);
+
+/* state_exit.c: the file pid runs (its exe link); whether the init has exec'd the container's
+ * process (a ward binary recorded at create still runs it: not yet); and how a gone init ended:
+ * the exit status of a zombie not yet reaped, the OOM kills in its cgroup. Returns whether s
+ * learnt something to record. */
+int state_exe_identity(pid_t pid, uint64_t *dev, uint64_t *ino);
+bool state_init_started(const spec_state *s);
+bool state_note_exit(spec_state *s);
 
 void state_freep(spec_state **s);
 void config_freep(spec_config **c);

@@ -8,17 +8,7 @@
 
 void spec_emit_id_mappings(jwriter *w, const char *key, const spec_id_mapping *m, size_t n)
 {
-    size_t i;
-    if (n == 0)
-        return;
-    jw_key(w, key);
-    jw_open_array(w);
-    for (i = 0; i < n; i++) {
-        jw_open(w);
-        EMIT_FIELDS(w, spec_t_id_mapping, &m[i]);
-        jw_close(w);
-    }
-    jw_close_array(w);
+    jf_emit_array(w, key, spec_t_id_mapping, spec_t_id_mapping_len, m, n, sizeof(*m));
 }
 
 static void emit_mounts(jwriter *w, const spec_config *c)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "spec/hostconf.h"
 #include "spec/base/cleanup.h"
-#include "spec/parse.h"
+#include "spec/base/file.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -108,6 +108,40 @@ static bool valid_tcti(const char *v)
     return strcmp(v, "none") == 0 || strncmp(v, "device:", 7) == 0 || strncmp(v, "swtpm:", 6) == 0;
 }
 
+/* The keys whose value is an absolute path; why stays NULL for a key that is not one. */
+static int apply_path_key(ward_hostconf *hc, const char *key, const char *v, const char **why)
+{
+    char **field = NULL;
+    if (strcmp(key, "tpm.ca_dir") == 0)
+        field = &hc->tpm_ca_dir;
+    else if (strcmp(key, "attest.event_log") == 0)
+        field = &hc->event_log;
+    else if (strcmp(key, "policy.path") == 0)
+        field = &hc->policy_path;
+    else if (strcmp(key, "volumes.dir") == 0)
+        field = &hc->volumes_dir;
+    if (field == NULL) {
+        *why = NULL;
+        return -1;
+    }
+    *why = "must be an absolute path";
+    if (v[0] != '/')
+        return -1;
+    return set_string(field, v);
+}
+
+/* Cut a trailing comment off a value: '#' at its start or after white space begins one (a '#'
+ * inside a word, as in a path, does not). */
+static void strip_comment(char *v)
+{
+    for (char *p = v; *p; p++) {
+        if (*p == '#' && (p == v || *(p - 1) == ' ' || *(p - 1) == '\t')) {
+            *p = '\0';
+            break;
+        }
+    }
+}
+
 /* Apply one key; returns -1 with a message in why when the value is bad. */
 static int apply_key(ward_hostconf *hc, const char *key, const char *v, const char **why)
 {
@@ -158,17 +192,7 @@ static int apply_key(ward_hostconf *hc, const char *key, const char *v, const ch
         hc->has_ak_handle = true;
         return 0;
     }
-    *why = "must be an absolute path";
-    if (v[0] != '/')
-        return -1;
-    if (strcmp(key, "tpm.ca_dir") == 0)
-        return set_string(&hc->tpm_ca_dir, v);
-    if (strcmp(key, "attest.event_log") == 0)
-        return set_string(&hc->event_log, v);
-    if (strcmp(key, "policy.path") == 0)
-        return set_string(&hc->policy_path, v);
-    *why = NULL;
-    return -1;
+    return apply_path_key(hc, key, v, why);
 }
 
 static bool seen_before(char seen[][64], size_t n, const char *key)
@@ -202,6 +226,7 @@ int ward_hostconf_parse(ward_hostconf *hc, const char *text, const char *name, w
             return ward_fail(err, "%s:%d: expected key = value", name, lineno);
         *eq = '\0';
         key = trim(line);
+        strip_comment(eq + 1);
         value = trim(eq + 1);
         if (strlen(key) >= sizeof(seen[0]) || n_seen >= sizeof(seen) / sizeof(seen[0]))
             return ward_fail(err, "%s:%d: unknown key \"%s\"", name, lineno, key);
@@ -251,5 +276,6 @@ void ward_hostconf_free(ward_hostconf *hc)
     free(hc->tpm_ca_dir);
     free(hc->event_log);
     free(hc->policy_path);
+    free(hc->volumes_dir);
     ward_hostconf_init(hc);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The host's configuration, /etc/ward/ward.conf (or `--config FILE`): the only place that may relax
- * ward's sandbox. A strict key = value file: '#' starts a comment line, keys are the ones listed
- * below, a key given twice, an unknown key or a bad value is an error naming file and line.
+ * ward's sandbox. A strict key = value file: '#' at the start of a line or after white space
+ * starts a comment, keys are the ones listed below, a key given twice, an unknown key or a bad
+ * value is an error naming file and line.
  *
  *   seccomp.allow = keyctl,bpf        # baseline syscalls the host lets containers use
  *   sandbox.no_new_privileges = optional   # "required" (default): always set no_new_privs
@@ -16,6 +17,7 @@
  *   tpm.ca_dir = /etc/ward/tpm-ca
  *   attest.event_log = /var/lib/ward/attest/events.log
  *   policy.path = /etc/ward/policy.json
+ *   volumes.dir = /var/lib/ward/volumes    # encrypted volumes' backing files (root only)
  */
 #ifndef WARD_SPEC_HOSTCONF_H
 #define WARD_SPEC_HOSTCONF_H
@@ -40,6 +42,7 @@ typedef struct ward_hostconf {
     char *tpm_ca_dir;
     char *event_log;
     char *policy_path;
+    char *volumes_dir; /* NULL: the default */
 } ward_hostconf;
 
 /* Defaults for every key (no file needed). */

@@ -2,8 +2,8 @@
 /*
  * spec/'s private JSON layer: a small immutable tree built with yajl's stream parser (which gives
  * the byte offset of an error, so messages say "line L, column C"), typed getters that name the
- * JSON path of what was wrong, and a writer on top of yajl_gen. Not used outside spec/ except by
- * tests.
+ * JSON path of what was wrong, and the model's parts of the writer (spec/json_write.h, which every
+ * module uses). Not used outside spec/ except by tests.
  */
 #ifndef WARD_SPEC_JSON_H
 #define WARD_SPEC_JSON_H
@@ -11,9 +11,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <yajl/yajl_gen.h>
 
 #include "spec/config.h"
+#include "spec/json_write.h"
 
 /* Hard limits on untrusted JSON: nesting, input size and number of values. */
 #define JSON_MAX_DEPTH  64
@@ -159,7 +159,6 @@ typedef struct jfield {
     }
 #define JF_COUNT(t) (sizeof(t) / sizeof((t)[0]))
 
-typedef struct jwriter jwriter;
 int jf_parse(const jnode *obj, jpath *p, const jfield *t, size_t nt, void *base, ward_err *err);
 void jf_emit(jwriter *w, const jfield *t, size_t nt, const void *base);
 /* "key": [{fields of each element}, ...], nothing when n is 0. */
@@ -167,36 +166,16 @@ void jf_emit_array(jwriter *w, const char *key, const jfield *t, size_t nt, cons
                    size_t n, size_t elem_size);
 void jf_free(const jfield *t, size_t nt, void *base);
 
-/* ---- writing: yajl_gen behind a sticky error flag, so emitters check once at the end ---- */
+/* ---- writing the model's types (the writer itself: spec/json_write.h) ---- */
 
-struct jwriter {
-    yajl_gen g;
-    bool failed;
-};
-
-int jw_init(jwriter *w, bool pretty, ward_err *err);
-/* Take the generated text (malloc'ed, NUL-terminated) and release the generator. */
-int jw_finish(jwriter *w, char **out, size_t *len, ward_err *err);
-void jw_abandon(jwriter *w);
-void jw_open(jwriter *w);  /* { */
-void jw_close(jwriter *w); /* } */
-void jw_open_array(jwriter *w);
-void jw_close_array(jwriter *w);
-void jw_key(jwriter *w, const char *key);
-void jw_str(jwriter *w, const char *s);
-void jw_kstr(jwriter *w, const char *key, const char *s); /* skipped when s is NULL */
-void jw_bool(jwriter *w, bool b);
-void jw_kbool(jwriter *w, const char *key, bool b);
-void jw_u64(jwriter *w, uint64_t v);
-void jw_ku64(jwriter *w, const char *key, uint64_t v);
-void jw_i64(jwriter *w, int64_t v);
-void jw_ki64(jwriter *w, const char *key, int64_t v);
 void jw_strv(jwriter *w, const spec_strv *v);
 void jw_kstrv(jwriter *w, const char *key, const spec_strv *v); /* skipped when empty */
 void jw_kv(jwriter *w, const spec_kv_list *kv);                 /* an object of strings */
 /* Write a parsed tree as it is. */
 void jw_node(jwriter *w, const jnode *n);
 
+/* Append a copy of s. */
+int spec_strv_push(spec_strv *v, const char *s, ward_err *err);
 void spec_strv_free(spec_strv *v);
 void spec_kv_free(spec_kv_list *kv);
 

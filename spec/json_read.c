@@ -122,6 +122,19 @@ int jr_int(const jnode *n, const jpath *p, int64_t min, int64_t max, int64_t *ou
     return 0;
 }
 
+int spec_strv_push(spec_strv *v, const char *s, ward_err *err)
+{
+    char **items = realloc(v->items, (v->len + 1) * sizeof(char *));
+    if (items == NULL)
+        return ward_fail_errno(err, ENOMEM, "out of memory");
+    v->items = items;
+    v->items[v->len] = strdup(s);
+    if (v->items[v->len] == NULL)
+        return ward_fail_errno(err, ENOMEM, "out of memory");
+    v->len++;
+    return 0;
+}
+
 void spec_strv_free(spec_strv *v)
 {
     size_t i;

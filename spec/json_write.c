@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* JSON output through yajl_gen (which does the escaping); one sticky error flag per writer. */
+#include "spec/json_write.h"
+#include "spec/base/cleanup.h"
 #include "spec/json.h"
 
 #include <inttypes.h>
@@ -15,13 +17,18 @@ static void check(jwriter *w, yajl_gen_status st)
 
 int jw_init(jwriter *w, bool pretty, ward_err *err)
 {
+    return jw_init_indent(w, pretty ? "\t" : NULL, err);
+}
+
+int jw_init_indent(jwriter *w, const char *indent, ward_err *err)
+{
     w->failed = false;
     w->g = yajl_gen_alloc(NULL);
     if (w->g == NULL)
         return ward_fail(err, "out of memory");
-    if (pretty) {
+    if (indent != NULL) {
         yajl_gen_config(w->g, yajl_gen_beautify, 1);
-        yajl_gen_config(w->g, yajl_gen_indent_string, "\t");
+        yajl_gen_config(w->g, yajl_gen_indent_string, indent);
     }
     /* Output is always valid UTF-8: strings come from validated input or from ward itself. */
     yajl_gen_config(w->g, yajl_gen_validate_utf8, 1);
@@ -78,9 +85,14 @@ void jw_close_array(jwriter *w)
     check(w, yajl_gen_array_close(w->g));
 }
 
+void jw_strn(jwriter *w, const char *s, size_t len)
+{
+    check(w, yajl_gen_string(w->g, (const unsigned char *)s, len));
+}
+
 void jw_str(jwriter *w, const char *s)
 {
-    check(w, yajl_gen_string(w->g, (const unsigned char *)s, strlen(s)));
+    jw_strn(w, s, strlen(s));
 }
 
 void jw_key(jwriter *w, const char *key)
@@ -94,6 +106,11 @@ void jw_kstr(jwriter *w, const char *key, const char *s)
         return;
     jw_key(w, key);
     jw_str(w, s);
+}
+
+void jw_null(jwriter *w)
+{
+    check(w, yajl_gen_null(w->g));
 }
 
 void jw_bool(jwriter *w, bool b)
@@ -167,7 +184,7 @@ void jw_node(jwriter *w, const jnode *n)
     size_t i;
     switch (n->type) {
     case JT_NULL:
-        check(w, yajl_gen_null(w->g));
+        jw_null(w);
         break;
     case JT_BOOL:
         jw_bool(w, n->u.b);
@@ -176,7 +193,7 @@ void jw_node(jwriter *w, const jnode *n)
         check(w, yajl_gen_number(w->g, n->u.s, n->len));
         break;
     case JT_STRING:
-        check(w, yajl_gen_string(w->g, (const unsigned char *)n->u.s, n->len));
+        jw_strn(w, n->u.s, n->len);
         break;
     case JT_ARRAY:
         jw_open_array(w);
@@ -193,6 +210,28 @@ void jw_node(jwriter *w, const jnode *n)
         jw_close(w);
         break;
     }
+}
+
+static int json_text(jwriter *w, const char *text, bool object, ward_err *err)
+{
+    cleanup_json jnode *n = NULL;
+    if (json_parse(text, strlen(text), &n, err) < 0 ||
+        (object && n->type != JT_OBJECT && ward_fail(err, "must be a JSON object") < 0)) {
+        w->failed = true;
+        return -1;
+    }
+    jw_node(w, n);
+    return 0;
+}
+
+int jw_json(jwriter *w, const char *text, ward_err *err)
+{
+    return json_text(w, text, false, err);
+}
+
+int jw_json_object(jwriter *w, const char *text, ward_err *err)
+{
+    return json_text(w, text, true, err);
 }
 
 /* forced: the field is required or its has_ flag is set, so it is written even when empty. */

@@ -8,7 +8,7 @@ libwardspec_a_SOURCES = \
 	spec/parse.h \
 	spec/state.h
 libwardspec_a_SOURCES += \
-	spec/json.h spec/json_parse.c spec/json_read.c spec/json_string.c spec/json_write.c \
+	spec/json.h spec/json_parse.c spec/json_read.c spec/json_string.c spec/json_write.c spec/json_write.h \
 	spec/model.h spec/model_tables.c spec/names.c spec/names.h spec/lookup.c spec/free.c \
 	spec/parse_config.c spec/parse_process.c spec/parse_linux.c spec/parse_resources.c \
 	spec/parse_seccomp.c \
@@ -63,6 +63,21 @@ tests_unit_test_spec_fuzz_CPPFLAGS = $(SPEC_TEST_CPPFLAGS)
 tests_unit_test_spec_fuzz_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 tests_unit_test_spec_fuzz_LDADD = $(SPEC_TEST_LIBS)
 
+# The base (spec/base) and the JSON writer: no fixtures, default flags.
+check_PROGRAMS += tests/unit/test_spec_base
+TESTS += tests/unit/test_spec_base
+tests_unit_test_spec_base_LDADD = $(SPEC_TEST_LIBS)
+
 EXTRA_DIST += tests/unit/data/spec/full.json tests/unit/data/spec/runc-spec.json \
 	tests/unit/data/spec/runc-spec-rootless.json tests/unit/data/spec/crun-spec.json \
 	tests/unit/data/spec/crun-spec-rootless.json tests/unit/data/spec/ctr-oci-spec.json
+
+check_PROGRAMS += tests/unit/test_spec_hostconf
+TESTS += tests/unit/test_spec_hostconf
+tests_unit_test_spec_hostconf_SOURCES = tests/unit/test_spec_hostconf.c tests/unit/tap.h
+tests_unit_test_spec_hostconf_LDADD = $(SPEC_TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_spec_mountinfo
+TESTS += tests/unit/test_spec_mountinfo
+tests_unit_test_spec_mountinfo_SOURCES = tests/unit/test_spec_mountinfo.c tests/unit/tap.h
+tests_unit_test_spec_mountinfo_LDADD = $(SPEC_TEST_LIBS)

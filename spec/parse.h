@@ -58,7 +58,4 @@ int spec_default_config_json(bool rootless, uint32_t host_uid, uint32_t host_gid
  */
 int spec_json_check(const char *text, size_t len, ward_err *err);
 
-/* Read a whole file (at most max bytes) into a NUL-terminated buffer. */
-int spec_read_file(const char *path, size_t max, char **out, size_t *len, ward_err *err);
-
 #endif

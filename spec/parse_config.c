@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "spec/base/cleanup.h"
+#include "spec/base/file.h"
 #include "spec/model.h"
 #include "spec/names.h"
 #include "spec/parse.h"

@@ -47,17 +47,19 @@ static void emit_annotations(jwriter *w, const spec_state *s)
     jw_kv(w, &s->annotations);
 }
 
+/* How the init ended: each field only once known. */
+static const jfield exit_fields[] = {
+    JF(spec_state, "initExeDev", JK_U64, init_exe_dev, JF_OMITZERO),
+    JF(spec_state, "initExeIno", JK_U64, init_exe_ino, JF_OMITZERO),
+    JFH(spec_state, "exitCode", JK_I32, exit_code, has_exit_code, 0),
+    JFH(spec_state, "exitSignal", JK_I32, exit_signal, has_exit_signal, 0),
+    JFH(spec_state, "oomKilled", JK_BOOL, oom_killed, has_oom_killed, 0),
+};
+
 /* protections_json is ward's own JSON, but it is still parsed so a bad one cannot corrupt the file.
  */
 static int emit_ward_fields(jwriter *w, const spec_state *s, ward_err *err)
 {
-    cleanup_json jnode *prot = NULL;
-    if (s->protections_json != NULL) {
-        if (json_parse(s->protections_json, strlen(s->protections_json), &prot, err) < 0)
-            return ward_err_prefix(err, "protections");
-        if (prot->type != JT_OBJECT)
-            return ward_fail(err, "protections: must be a JSON object");
-    }
     jw_key(w, "ward");
     jw_open(w);
     jw_ku64(w, "initStartTime", s->init_start_time);
@@ -65,17 +67,20 @@ static int emit_ward_fields(jwriter *w, const spec_state *s, ward_err *err)
     jw_kstr(w, "cgroupMode", s->cgroup_mode);
     jw_kbool(w, "systemdCgroup", s->systemd_cgroup);
     jw_kbool(w, "started", s->started);
-    if (prot != NULL) {
+    if (s->protections_json != NULL) {
         jw_key(w, "protections");
-        jw_node(w, prot);
+        if (jw_json_object(w, s->protections_json, err) < 0)
+            return ward_err_prefix(err, "protections");
     }
+    jf_emit(w, exit_fields, JF_COUNT(exit_fields), s);
+    jw_kstrv(w, "ignored", &s->ignored);
     jw_close(w);
     return 0;
 }
 
 int spec_state_to_json(const spec_state *s, char **out, size_t *len, ward_err *err)
 {
-    jwriter w;
+    cleanup_jwriter jwriter w = {0};
     if (jw_init(&w, true, err) < 0)
         return -1;
     jw_open(&w);
@@ -84,10 +89,8 @@ int spec_state_to_json(const spec_state *s, char **out, size_t *len, ward_err *e
     jw_kstr(&w, "created", s->created);
     jw_kstr(&w, "owner", s->owner);
     emit_annotations(&w, s);
-    if (emit_ward_fields(&w, s, err) < 0) {
-        jw_abandon(&w);
+    if (emit_ward_fields(&w, s, err) < 0)
         return -1;
-    }
     jw_close(&w);
     return jw_finish(&w, out, len, err);
 }
@@ -118,5 +121,6 @@ void spec_state_free(spec_state *s)
     free(s->cgroup_mode);
     free(s->owner);
     free(s->protections_json);
+    spec_strv_free(&s->ignored);
     free(s);
 }

@@ -38,6 +38,16 @@ typedef struct spec_state {
     bool started;           /* start has run (exec fifo consumed) */
     char *owner;            /* uid that created it */
     char *protections_json; /* JSON object of the protections in force, verbatim */
+    /* The file the init runs until it execs the process (ward's own binary, from /proc/PID/exe):
+     * while the init still runs it, the container is created, whatever the last write said. 0 in
+     * state written by older versions. */
+    uint64_t init_exe_dev, init_exe_ino;
+    /* How the init ended, once a command saw it (has_ flags: known). */
+    bool has_exit_code, has_exit_signal, has_oom_killed;
+    int32_t exit_code;   /* exit status when it exited */
+    int32_t exit_signal; /* the signal that killed it */
+    bool oom_killed;     /* the kernel's OOM killer killed a process of the container */
+    spec_strv ignored;      /* "path=value" of config settings ward does not apply (no LSM) */
 } spec_state;
 
 const char *spec_status_name(spec_status s);
@@ -50,7 +60,9 @@ int spec_status_from_name(const char *name); /* -1 if unknown */
  *   {"ociVersion":..,"id":..,"status":..,"pid":N (omitted when 0),"bundle":..,"rootfs":..,
  *    "created":..,"owner":..,"annotations":{..} (omitted when empty),
  *    "ward":{"initStartTime":N,"cgroupPath":..,"cgroupMode":..,"systemdCgroup":B,"started":B,
- *            "protections":{..}}}
+ *            "protections":{..}, "initExeDev":N,"initExeIno":N (omitted when 0),
+ *            "exitCode":N,"exitSignal":N,"oomKilled":B (each omitted while unknown),
+ *            "ignored":[..] (omitted when empty)}}
  */
 int spec_state_to_json(const spec_state *s, char **out, size_t *len, ward_err *err);
 /* Only the runtime-spec fields (what hooks receive on stdin). */

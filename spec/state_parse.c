@@ -29,6 +29,12 @@ static const jfield ward_fields[] = {
     JF(spec_state, "cgroupMode", JK_STR, cgroup_mode, 0),
     JF(spec_state, "systemdCgroup", JK_BOOL, systemd_cgroup, 0),
     JF(spec_state, "started", JK_BOOL, started, 0),
+    JF(spec_state, "initExeDev", JK_U64, init_exe_dev, 0),
+    JF(spec_state, "initExeIno", JK_U64, init_exe_ino, 0),
+    JFH(spec_state, "exitCode", JK_I32, exit_code, has_exit_code, 0),
+    JFH(spec_state, "exitSignal", JK_I32, exit_signal, has_exit_signal, 0),
+    JFH(spec_state, "oomKilled", JK_BOOL, oom_killed, has_oom_killed, 0),
+    JF(spec_state, "ignored", JK_STRV, ignored, 0),
 };
 
 static bool plain_id(const char *id)
@@ -54,6 +60,10 @@ static int check_values(const spec_state *s, ward_err *err)
         return ward_fail(err, "rootfs: must be an absolute path without \"..\"");
     if (!clean_absolute(s->cgroup_path))
         return ward_fail(err, "ward.cgroupPath: must be an absolute path without \"..\"");
+    if (s->has_exit_code && (s->exit_code < 0 || s->exit_code > 255))
+        return ward_fail(err, "ward.exitCode: must be 0 to 255");
+    if (s->has_exit_signal && (s->exit_signal < 1 || s->exit_signal > 64))
+        return ward_fail(err, "ward.exitSignal: must be a signal number (1 to 64)");
     if (s->cgroup_mode != NULL && strcmp(s->cgroup_mode, "v1") != 0 &&
         strcmp(s->cgroup_mode, "hybrid") != 0 && strcmp(s->cgroup_mode, "v2") != 0)
         return ward_fail(err, "ward.cgroupMode: must be v1, hybrid or v2");

@@ -194,13 +194,9 @@ int cgroup_enter(const ward_cgroup *cg, pid_t pid, ward_err *err)
     return cg_writef(dir, "cgroup.procs", err, "%d", (int)pid);
 }
 
-int cgroup_update(const ward_cgroup *cg, const spec_resources *r, ward_err *err)
+static int update_all(const ward_cgroup *cg, const cg_layout *l, const spec_resources *r,
+                      ward_err *err)
 {
-    const cg_layout *l = layout_for(cg, err);
-    if (l == NULL)
-        return -1;
-    if (r == NULL)
-        return 0;
     if (l->mode == CGROUP_MODE_V2)
         return cg_v2_update(cg, l->unified, r, 0, err);
     if (cg_v1_update(cg, l, r, false, err) < 0)
@@ -208,6 +204,24 @@ int cgroup_update(const ward_cgroup *cg, const spec_resources *r, ward_err *err)
     if (l->mode == CGROUP_MODE_HYBRID)
         return cg_v2_update(cg, l->unified, r, hybrid_flags(l), err);
     return 0;
+}
+
+/* All or nothing: a write the kernel refuses undoes the ones before it (undo.c). */
+int cgroup_update(const ward_cgroup *cg, const spec_resources *r, ward_err *err)
+{
+    const cg_layout *l = layout_for(cg, err);
+    int lost;
+    if (l == NULL)
+        return -1;
+    if (r == NULL)
+        return 0;
+    cg_undo_begin();
+    if (update_all(cg, l, r, err) == 0)
+        return cg_undo_end(false);
+    lost = cg_undo_end(true);
+    if (lost > 0)
+        ward_err_prefix(err, "%d earlier cgroup writes could not be rolled back", lost);
+    return -1;
 }
 
 int cgroup_freeze(const ward_cgroup *cg, bool freeze, ward_err *err)
@@ -298,6 +312,17 @@ int cgroup_stats_json(const ward_cgroup *cg, char **json, ward_err *err)
     if (l->mode != CGROUP_MODE_V2)
         return cg_stats_v1(cg, l, json, err);
     return unified_dir(cg, l, dir, err) < 0 ? -1 : cg_stats_v2(dir, json, err);
+}
+
+int cgroup_oom_kills(const ward_cgroup *cg, uint64_t *n, ward_err *err)
+{
+    char dir[PATH_MAX] = "";
+    const cg_layout *l = layout_for(cg, err);
+    if (l == NULL || (l->mode == CGROUP_MODE_V2 && unified_dir(cg, l, dir, err) < 0))
+        return -1;
+    if (cg_oom_kills(cg, l, dir, n) < 0)
+        return ward_fail(err, "cgroup %s: no memory controller", cg->path);
+    return 0;
 }
 
 int cgroup_destroy(const ward_cgroup *cg, ward_err *err)

@@ -10,6 +10,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "spec/config.h"
@@ -48,6 +49,7 @@ int cgroup_open_dir_fd(const ward_cgroup *cg, ward_err *err);
 /* Move pid into the container's cgroup in every hierarchy. */
 int cgroup_enter(const ward_cgroup *cg, pid_t pid, ward_err *err);
 
+/* Apply resources to a live cgroup, all or nothing: what a failing write leaves is rolled back. */
 int cgroup_update(const ward_cgroup *cg, const spec_resources *r, ward_err *err);
 int cgroup_freeze(const ward_cgroup *cg, bool freeze, ward_err *err);
 /* Whether the cgroup is frozen right now. */
@@ -61,6 +63,9 @@ int cgroup_kill_all(const ward_cgroup *cg, int sig, ward_err *err);
 
 /* Stats as a JSON object (runc's events --stats "data" shape): malloc'ed in *json. */
 int cgroup_stats_json(const ward_cgroup *cg, char **json, ward_err *err);
+
+/* How many processes of the cgroup the kernel's OOM killer has killed. */
+int cgroup_oom_kills(const ward_cgroup *cg, uint64_t *n, ward_err *err);
 
 /* Remove the cgroup in every hierarchy (waits briefly for dying tasks); missing is fine. */
 int cgroup_destroy(const ward_cgroup *cg, ward_err *err);

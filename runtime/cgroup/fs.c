@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "spec/base/cleanup.h"
+#include "spec/base/file.h"
 
 int cg_join(char out[PATH_MAX], const char *a, const char *b, ward_err *err)
 {
@@ -57,6 +58,19 @@ static int file_path(char out[PATH_MAX], const char *dir, const char *file, ward
     return 0;
 }
 
+/* Open dir/file, never through a symlink; path gets its name for messages. The fd, or -1. */
+static int open_file(const char *dir, const char *file, int flags, char path[PATH_MAX],
+                     ward_err *err)
+{
+    int fd;
+    if (file_path(path, dir, file, err) < 0)
+        return -1;
+    fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return ward_fail_errno(err, errno, "open %s", path);
+    return fd;
+}
+
 int cg_write(const char *dir, const char *file, const char *value, ward_err *err)
 {
     char path[PATH_MAX];
@@ -64,9 +78,10 @@ int cg_write(const char *dir, const char *file, const char *value, ward_err *err
     size_t len = strlen(value);
     if (file_path(path, dir, file, err) < 0)
         return -1;
-    fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+    cg_undo_note(dir, file);
+    fd = open_file(dir, file, O_WRONLY, path, err);
     if (fd < 0)
-        return ward_fail_errno(err, errno, "open %s", path);
+        return -1;
     /* cgroupfs parses each write() on its own: the value must go in one call. */
     ssize_t w = write(fd, value, len);
     if (w < 0)
@@ -91,47 +106,18 @@ int cg_writef(const char *dir, const char *file, ward_err *err, const char *fmt,
 int cg_read_all(const char *dir, const char *file, char **out, ward_err *err)
 {
     char path[PATH_MAX];
-    cleanup_close int fd = -1;
-    cleanup_free char *buf = NULL;
-    size_t len = 0, cap = 0;
-    if (file_path(path, dir, file, err) < 0)
-        return -1;
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    cleanup_close int fd = open_file(dir, file, O_RDONLY, path, err);
     if (fd < 0)
-        return ward_fail_errno(err, errno, "open %s", path);
-    for (;;) {
-        if (cap - len < 4097) {
-            if (cap > (64u << 20))
-                return ward_fail(err, "reading %s: too large", path);
-            cap = cap ? cap * 2 : 8192;
-            char *nb = realloc(buf, cap);
-            if (nb == NULL)
-                return ward_fail_errno(err, ENOMEM, "reading %s", path);
-            buf = nb;
-        }
-        ssize_t r = read(fd, buf + len, cap - len - 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return ward_fail_errno(err, errno, "reading %s", path);
-        if (r == 0)
-            break;
-        len += (size_t)r;
-    }
-    buf[len] = '\0';
-    *out = steal_ptr(buf);
-    return 0;
+        return -1;
+    return ward_read_fd(fd, path, 64u << 20, out, NULL, err);
 }
 
 int cg_read(const char *dir, const char *file, char *buf, size_t len, ward_err *err)
 {
     char path[PATH_MAX];
-    cleanup_close int fd = -1;
-    if (file_path(path, dir, file, err) < 0)
-        return -1;
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    cleanup_close int fd = open_file(dir, file, O_RDONLY, path, err);
     if (fd < 0)
-        return ward_fail_errno(err, errno, "open %s", path);
+        return -1;
     ssize_t r = read(fd, buf, len - 1);
     if (r < 0)
         return ward_fail_errno(err, errno, "reading %s", path);

@@ -72,6 +72,13 @@ int cg_check_path(const char *path, ward_err *err);
 int cg_write(const char *dir, const char *file, const char *value, ward_err *err);
 int cg_writef(const char *dir, const char *file, ward_err *err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* ---- undo.c ---- */
+/* Between begin and end, cg_write remembers each file's old value (cg_undo_note); end(true)
+ * writes them back, last first, and returns how many files it could not restore. */
+void cg_undo_begin(void);
+void cg_undo_note(const char *dir, const char *file);
+int cg_undo_end(bool roll_back);
+
 /* Read a small file, trailing newline removed. */
 int cg_read(const char *dir, const char *file, char *buf, size_t len, ward_err *err);
 /* Read a whole file (malloc'ed, NUL-terminated). */
@@ -176,5 +183,7 @@ int cg_v2_enable_controllers(const char *root, const char *path, const spec_reso
 /* ---- stats.c ---- */
 int cg_stats_v1(const ward_cgroup *cg, const cg_layout *l, char **json, ward_err *err);
 int cg_stats_v2(const char *dir, char **json, ward_err *err);
+/* unified: the v2 directory (v2 mode only); -1 when the memory cgroup or its file is missing. */
+int cg_oom_kills(const ward_cgroup *cg, const cg_layout *l, const char *unified, uint64_t *n);
 
 #endif

@@ -14,6 +14,8 @@
 #include <linux/magic.h>
 
 #include "spec/base/cleanup.h"
+#include "spec/base/file.h"
+#include "spec/base/mountinfo.h"
 
 static const struct {
     const char *name;
@@ -87,22 +89,6 @@ int cgroup_detect_mode(cgroup_mode *out, ward_err *err)
     return 0;
 }
 
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static void unescape_octal(char *s)
-{
-    char *w = s;
-    for (char *r = s; *r;) {
-        if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
-            r[3] >= '0' && r[3] <= '7') {
-            *w++ = (char)(((r[1] - '0') << 6) | ((r[2] - '0') << 3) | (r[3] - '0'));
-            r += 4;
-        } else {
-            *w++ = *r++;
-        }
-    }
-    *w = '\0';
-}
-
 static unsigned mask_from_superopts(char *opts)
 {
     unsigned mask = 0;
@@ -112,26 +98,13 @@ static unsigned mask_from_superopts(char *opts)
     return mask;
 }
 
-/* One mountinfo line: "id parent maj:min root mountpoint opts [tags] - fstype source superopts". */
+/* One mountinfo line: the cgroup2 mount point and the v1 hierarchies ward knows. */
 static int parse_line(char *line, cg_layout *out, ward_err *err)
 {
-    char *fields[6] = {0}, *save = NULL, *tok;
-    size_t nf = 0;
-    char *dash = strstr(line, " - ");
-    if (dash == NULL)
+    mountinfo_line mi;
+    if (mountinfo_parse_line(line, &mi) < 0)
         return 0;
-    *dash = '\0';
-    for (tok = strtok_r(line, " ", &save); tok && nf < 6; tok = strtok_r(NULL, " ", &save))
-        fields[nf++] = tok;
-    if (nf < 5)
-        return 0;
-    char *fstype = strtok_r(dash + 3, " ", &save);
-    char *source = fstype ? strtok_r(NULL, " ", &save) : NULL;
-    char *superopts = source ? strtok_r(NULL, " \n", &save) : NULL;
-    if (fstype == NULL || superopts == NULL)
-        return 0;
-    char *mnt = fields[4];
-    unescape_octal(mnt);
+    char *fstype = mi.fstype, *superopts = mi.superopts, *mnt = mi.mountpoint;
     if (strlen(mnt) >= CG_MNT_MAX)
         return ward_fail(err, "cgroup: mount point too long in mountinfo");
     if (strcmp(fstype, "cgroup2") == 0) {
@@ -185,20 +158,9 @@ void cg_layout_set(const cg_layout *l)
 
 static int read_mountinfo(char **text, ward_err *err)
 {
-    cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
-    size_t cap = 0;
-    char *buf = NULL;
-    if (f == NULL)
-        return ward_fail_errno(err, errno, "cgroup: open /proc/self/mountinfo");
-    FILE *mem = open_memstream(&buf, &cap);
-    if (mem == NULL)
-        return ward_fail_errno(err, errno, "cgroup: reading mountinfo");
-    char chunk[8192];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        fwrite(chunk, 1, got, mem);
-    fclose(mem);
-    *text = buf;
+    /* a host with many mounts has a long mountinfo, but not this long */
+    if (spec_read_file("/proc/self/mountinfo", 64u << 20, text, NULL, err) < 0)
+        return ward_err_prefix(err, "cgroup");
     return 0;
 }
 

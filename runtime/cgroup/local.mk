@@ -7,7 +7,7 @@ libwardrt_a_SOURCES += \
 	runtime/cgroup/v1.c runtime/cgroup/v1_resources.c \
 	runtime/cgroup/v2.c runtime/cgroup/v2_resources.c runtime/cgroup/v2_convert.c \
 	runtime/cgroup/devices.c runtime/cgroup/devices_bpf.c \
-	runtime/cgroup/stats.c
+	runtime/cgroup/stats.c runtime/cgroup/undo.c
 
 check_PROGRAMS += tests/unit/test_cgroup_pure tests/unit/test_cgroup_host tests/unit/test_cgroup_v2u
 TESTS += tests/unit/test_cgroup_pure tests/unit/test_cgroup_host tests/unit/test_cgroup_v2u

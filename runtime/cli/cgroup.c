@@ -59,10 +59,11 @@ int cmd_ps(ward_ctx *ctx, int argc, char **argv)
     bool json = false;
     int c;
     while ((c = getopt_long(argc, argv, "+f:", opts, NULL)) != -1) {
-        if (c == 'f' && (strcmp(optarg, "json") == 0 || strcmp(optarg, "table") == 0))
-            json = strcmp(optarg, "json") == 0;
-        else
+        if (c != 'f')
+            return cli_bad_option("ps", argv);
+        if (strcmp(optarg, "json") && strcmp(optarg, "table"))
             return cli_usage_error("ps", "--format must be table or json");
+        json = strcmp(optarg, "json") == 0;
     }
     if (cli_want_args("ps", argc, optind, 1, 1) != 0)
         return 1;
@@ -104,11 +105,12 @@ static int parse_interval(const char *s, long *ms)
     return 0;
 }
 
-/* One {"type":"stats","id":..,"data":{..}} line; -1 once the container is gone or stopped. */
-static int print_stats(ward_ctx *ctx, const char *id, ward_err *err)
+/* One {"type":"stats","id":..,"data":{..}} line (a stopped container's last); -1 when there are
+ * none (the container is gone), *stopped once it has stopped. */
+static int print_stats(ward_ctx *ctx, const char *id, bool *stopped, ward_err *err)
 {
     cleanup_free char *data = NULL;
-    if (container_stats_json(ctx, id, &data, err) < 0)
+    if (container_stats_json(ctx, id, &data, stopped, err) < 0)
         return -1;
     /* the id passed state_validate_id in container_load: no character needs escaping */
     printf("{\"type\":\"stats\",\"id\":\"%s\",\"data\":%s}\n", id, data);
@@ -122,27 +124,29 @@ int cmd_events(ward_ctx *ctx, int argc, char **argv)
                                          {"interval", required_argument, NULL, 'i'},
                                          {NULL, 0, NULL, 0}};
     ward_err err = {0};
-    bool once = false;
+    bool once = false, stopped = false;
     long interval_ms = 5000;
     int c;
     while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
         if (c == 's')
             once = true;
-        else if (c != 'i' || parse_interval(optarg, &interval_ms) < 0)
+        else if (c != 'i')
+            return cli_bad_option("events", argv);
+        else if (parse_interval(optarg, &interval_ms) < 0)
             return cli_usage_error("events", "--interval: must be a duration such as 5s or "
                                              "500ms (at least 10ms)");
     }
     if (cli_want_args("events", argc, optind, 1, 1) != 0)
         return 1;
-    if (print_stats(ctx, argv[optind], &err) < 0)
+    if (print_stats(ctx, argv[optind], &stopped, &err) < 0)
         return ward_log_fail(&err);
-    while (!once) {
+    while (!once && !stopped) {
         struct timespec ts = {.tv_sec = interval_ms / 1000,
                               .tv_nsec = (interval_ms % 1000) * 1000000L};
         while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
             ;
-        /* the stream ends when the container stops (or is deleted) */
-        if (print_stats(ctx, argv[optind], &err) < 0)
+        /* the stream ends with the last stats of a stopped container (or when it is deleted) */
+        if (print_stats(ctx, argv[optind], &stopped, &err) < 0)
             return 0;
     }
     return 0;

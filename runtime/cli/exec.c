@@ -75,7 +75,7 @@ static int parse_one(int c, exec_opts *o, exec_lists *l)
         o->apparmor = optarg;
         return 0;
     default:
-        return 1;
+        return 2; /* not an option of exec's */
     }
 }
 
@@ -97,10 +97,10 @@ static int parse_exec_opts(int argc, char **argv, exec_opts *o, exec_lists *l)
         {"apparmor", required_argument, NULL, OPT_APPARMOR},
         {NULL, 0, NULL, 0},
     };
-    int c;
+    int c, rc;
     while ((c = getopt_long(argc, argv, "+p:dte:u:c:", opts, NULL)) != -1)
-        if (parse_one(c, o, l) != 0)
-            return 1;
+        if ((rc = parse_one(c, o, l)) != 0)
+            return rc == 2 ? cli_bad_option("exec", argv) : 1;
     if (optind >= argc)
         return cli_usage_error("exec", "missing argument (container id)");
     o->id = argv[optind++];

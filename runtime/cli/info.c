@@ -2,6 +2,7 @@
 /* spec, features, and attest (which runs the ward-attest helper: ward never links tss2). */
 
 #include "runtime/cli/cli.h"
+#include "ward_paths.h"
 #include "runtime/log.h"
 #include "runtime/sandbox/sandbox.h"
 #include "spec/base/cleanup.h"
@@ -35,7 +36,7 @@ int cmd_spec(ward_ctx *ctx, int argc, char **argv)
         else if (c == 'b')
             bundle = optarg;
         else
-            return 1;
+            return cli_bad_option("spec", argv);
     }
     if (cli_want_args("spec", argc, optind, 0, 0) != 0)
         return 1;

@@ -73,7 +73,7 @@ static int parse_create_opts(const char *cmd, int argc, char **argv, create_opts
             *detach = true;
             break;
         default:
-            return 1;
+            return cli_bad_option(cmd, argv);
         }
     }
     if (cli_want_args(cmd, argc, optind, 1, 1) != 0)
@@ -141,23 +141,33 @@ int cmd_run(ward_ctx *ctx, int argc, char **argv)
     create_opts o = {0};
     ward_err err = {0};
     bool detach = false;
+    int master = -1;
     pid_t pid;
     int status;
     if (parse_create_opts("run", argc, argv, &o, &detach) != 0)
         return 1;
-    if (container_create(ctx, &o, &pid, &err) < 0)
+    if (!detach && o.console_socket == NULL)
+        o.console_master = &master; /* a terminal config: ward is the terminal's other end */
+    if (container_create(ctx, &o, &pid, &err) < 0) {
+        if (master >= 0)
+            close(master);
         return ward_log_fail(&err);
+    }
     if (!detach)
         cli_forward_signals(pid);
+    if (master >= 0)
+        cli_tty_size(master);
     if (container_start(ctx, o.id, &err) < 0) {
         ward_err e;
         ward_log_error("%s", err.msg);
         container_delete(ctx, o.id, true, &e);
+        if (master >= 0)
+            close(master);
         return 1;
     }
     if (detach)
         return 0;
-    status = cli_wait_exit_status(pid);
+    status = master >= 0 ? cli_tty_proxy(master, pid) : cli_wait_exit_status(pid);
     if (container_delete(ctx, o.id, true, &err) < 0)
         ward_log_warning("%s", err.msg);
     return status;

@@ -35,6 +35,7 @@ static const command commands[] = {
     {"spec", cmd_spec, "write a default config.json"},
     {"features", cmd_features, "print the features document"},
     {"attest", cmd_attest, "TPM attestation (node, quote, verify, log)"},
+    {"help", cmd_help, "print this help, or a command's (ward help COMMAND)"},
 };
 
 static void print_version(void)
@@ -44,7 +45,7 @@ static void print_version(void)
            PACKAGE_VERSION, WARD_COMMIT, WARD_DEFAULT_ROOT, WARD_OCI_VERSION);
 }
 
-static void print_help(void)
+void cli_print_usage(void)
 {
     printf("Usage: ward [GLOBAL OPTIONS] COMMAND [OPTIONS] ARGS\n\n"
            "Global options:\n"
@@ -53,7 +54,10 @@ static void print_help(void)
            "  --log-format FMT      text or json\n"
            "  --config FILE         host configuration (default %s)\n"
            "  --debug               debug messages\n"
-           "  --systemd-cgroup      use systemd to manage cgroups\n"
+           "  --systemd-cgroup      systemd cgroup manager: not supported yet (create and run\n"
+           "                        refuse it; other commands ignore it)\n"
+           "  --cgroup-manager MGR  cgroupfs (default) or systemd (as --systemd-cgroup)\n"
+           "  --rootless VALUE      accepted for runc compatibility (ward decides by uid)\n"
            "  --version, --help\n\nCommands:\n",
            WARD_DEFAULT_ROOT, WARD_DEFAULT_HOSTCONF);
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -123,7 +127,7 @@ static int parse_globals(int argc, char **argv, ward_ctx *ctx, global_opts *g)
             print_version();
             exit(0);
         case 'h':
-            print_help();
+            cli_print_usage();
             exit(0);
         default:
             return -1;
@@ -148,7 +152,14 @@ static int setup_log(ward_ctx *ctx, const global_opts *g)
     return 0;
 }
 
-static int setup_globals(ward_ctx *ctx, const global_opts *g)
+/* Only create and run place a new container's cgroup; later commands take the manager from its
+ * state, so --systemd-cgroup (which podman passes to every call) is harmless for them. */
+static bool places_cgroup(const char *cmd)
+{
+    return strcmp(cmd, "create") == 0 || strcmp(cmd, "run") == 0;
+}
+
+static int setup_globals(ward_ctx *ctx, const global_opts *g, const char *cmd)
 {
     ward_err err = {0};
     struct stat st;
@@ -157,14 +168,14 @@ static int setup_globals(ward_ctx *ctx, const global_opts *g)
         return cli_usage_error("--cgroup-manager", "must be cgroupfs or systemd");
     if (g->cgroup_manager && strcmp(g->cgroup_manager, "systemd") == 0)
         ctx->systemd_cgroup = true;
-    if (ctx->systemd_cgroup && stat("/run/systemd/system", &st) < 0) {
+    if (ctx->systemd_cgroup && places_cgroup(cmd) && stat("/run/systemd/system", &st) < 0) {
         ward_fail(&err, "--systemd-cgroup: systemd is not running on this host (no "
                         "/run/systemd/system); use the default cgroupfs manager");
         return ward_log_fail(&err);
     }
-    if (ctx->systemd_cgroup) {
-        ward_fail(&err, "--systemd-cgroup: the systemd cgroup manager is not supported by this "
-                        "ward build; use cgroupfs");
+    if (ctx->systemd_cgroup && places_cgroup(cmd)) {
+        ward_fail(&err, "--systemd-cgroup: the systemd cgroup manager is not supported yet; "
+                        "use cgroupfs (the default)");
         return ward_log_fail(&err);
     }
     ward_hostconf_init(&ctx->hc);
@@ -182,7 +193,7 @@ int main(int argc, char **argv)
     if (parse_globals(argc, argv, &ctx, &g) < 0 || setup_log(&ctx, &g) != 0)
         return 1;
     if (optind >= argc) {
-        print_help();
+        cli_print_usage();
         return 1;
     }
     name = argv[optind];
@@ -192,10 +203,14 @@ int main(int argc, char **argv)
         int rc;
         if (strcmp(name, commands[i].name) != 0)
             continue;
+        if (cli_wants_help(name, sub_argc, sub_argv))
+            return cli_help(name);
         /* attest parses its own host config in the helper */
-        if (strcmp(name, "attest") && strcmp(name, "spec") && setup_globals(&ctx, &g) != 0)
+        if (strcmp(name, "attest") && strcmp(name, "spec") && strcmp(name, "help") &&
+            setup_globals(&ctx, &g, name) != 0)
             return 1;
         optind = 1;
+        opterr = 0; /* commands report a bad option through the log (cli_bad_option) */
         rc = commands[i].fn(&ctx, sub_argc, sub_argv);
         ward_hostconf_free(&ctx.hc);
         return rc;

@@ -9,6 +9,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -45,7 +48,8 @@ int cmd_state(ward_ctx *ctx, int argc, char **argv)
         return 1;
     if (container_state_json(ctx, argv[1], &json, &err) < 0)
         return ward_log_fail(&err);
-    printf("%s\n", json);
+    ward_print_json(stdout, json);
+    putchar('\n');
     return 0;
 }
 
@@ -64,7 +68,7 @@ int cmd_kill(ward_ctx *ctx, int argc, char **argv)
         else if (c == 's')
             signame = optarg;
         else
-            return 1;
+            return cli_bad_option("kill", argv);
     }
     if (cli_want_args("kill", argc, optind, 1, 2) != 0)
         return 1;
@@ -85,7 +89,7 @@ int cmd_delete(ward_ctx *ctx, int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "+f", opts, NULL)) != -1) {
         if (c != 'f')
-            return 1;
+            return cli_bad_option("delete", argv);
         force = true;
     }
     if (cli_want_args("delete", argc, optind, 1, 1) != 0)
@@ -97,14 +101,37 @@ int cmd_delete(ward_ctx *ctx, int argc, char **argv)
 
 static void print_row(const spec_state *st, bool quiet)
 {
+    /* bundle, created and owner come from state.json: never raw to a terminal */
+    char bundle[PATH_MAX * 6], created[256], owner[256];
     if (quiet) {
         printf("%s\n", st->id);
         return;
     }
+    ward_text_escape(bundle, sizeof(bundle), st->bundle ? st->bundle : "");
+    ward_text_escape(created, sizeof(created), st->created ? st->created : "");
+    ward_text_escape(owner, sizeof(owner), st->owner ? st->owner : "");
     printf("%-20s %-8d %-10s %-40s %-30s %s\n", st->id,
            st->status == SPEC_STATUS_STOPPED ? 0 : (int)st->pid, spec_status_name(st->status),
-           st->bundle ? st->bundle : "", st->created ? st->created : "",
-           st->owner ? st->owner : "");
+           bundle, created, owner);
+}
+
+/* state.json records the creating uid; list shows its user name, as runc does. */
+static void owner_to_name(spec_state *st)
+{
+    char *end;
+    unsigned long uid;
+    struct passwd *pw;
+    char *name;
+    if (st->owner == NULL || st->owner[0] == '\0')
+        return;
+    errno = 0;
+    uid = strtoul(st->owner, &end, 10);
+    if (errno || *end || uid > UINT32_MAX || (pw = getpwuid((uid_t)uid)) == NULL)
+        return;
+    if ((name = strdup(pw->pw_name)) == NULL)
+        return;
+    free(st->owner);
+    st->owner = name;
 }
 
 static int list_one(const ward_ctx *ctx, const char *id, bool json, bool quiet, bool *first)
@@ -114,10 +141,15 @@ static int list_one(const ward_ctx *ctx, const char *id, bool json, bool quiet, 
     spec_state *st = NULL;
     ward_err err;
     size_t len;
-    if (container_load(ctx, id, false, &dirfd, &st, &err) < 0)
-        return 0; /* a half-made container (create in progress) is not listed */
+    if (container_load(ctx, id, false, &dirfd, &st, &err) < 0) {
+        /* not listed, but not hidden either: one ward cannot read is one to look at */
+        ward_log_warning("%s", err.msg);
+        return 0;
+    }
+    owner_to_name(st);
     if (json && spec_state_to_json(st, &out, &len, &err) == 0) {
-        printf("%s%s", *first ? "" : ",", out);
+        printf("%s", *first ? "" : ",");
+        ward_print_json(stdout, out);
         *first = false;
     } else if (!json) {
         print_row(st, quiet);
@@ -132,20 +164,27 @@ int cmd_list(ward_ctx *ctx, int argc, char **argv)
                                          {"quiet", no_argument, NULL, 'q'},
                                          {NULL, 0, NULL, 0}};
     bool json = false, quiet = false, first = true;
+    ward_err err;
+    int rootfd;
     DIR *d;
     struct dirent *de;
     int c;
     while ((c = getopt_long(argc, argv, "+f:q", opts, NULL)) != -1) {
         if (c == 'q')
             quiet = true;
-        else if (c == 'f' && (strcmp(optarg, "json") == 0 || strcmp(optarg, "table") == 0))
-            json = strcmp(optarg, "json") == 0;
-        else
+        else if (c != 'f')
+            return cli_bad_option("list", argv);
+        else if (strcmp(optarg, "json") && strcmp(optarg, "table"))
             return cli_usage_error("list", "--format must be table or json");
+        else
+            json = strcmp(optarg, "json") == 0;
     }
     if (cli_want_args("list", argc, optind, 0, 0) != 0)
         return 1;
-    d = opendir(ctx->root);
+    rootfd = state_root_open(ctx->root, false, &err);
+    if (rootfd < 0 && err.errnum != ENOENT)
+        return ward_log_fail(&err); /* a root someone else could write is not listed */
+    d = rootfd >= 0 ? fdopendir(rootfd) : NULL;
     if (json)
         printf("[");
     else if (!quiet)

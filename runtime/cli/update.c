@@ -5,9 +5,9 @@
 #include "runtime/resources_merge.h"
 #include "runtime/cli/update_flags.h"
 #include "spec/base/cleanup.h"
+#include "spec/base/file.h"
 #include "spec/parse.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,36 +22,12 @@ static void resources_freep(spec_resources **r)
 }
 #define cleanup_resources __attribute__((cleanup(resources_freep)))
 
-static int read_stdin(char **out, size_t *len, ward_err *err)
-{
-    cleanup_free char *buf = malloc(RESOURCES_MAX + 1);
-    size_t used = 0;
-    if (buf == NULL)
-        return ward_fail_errno(err, ENOMEM, "read stdin");
-    for (;;) {
-        ssize_t n = read(STDIN_FILENO, buf + used, RESOURCES_MAX + 1 - used);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return ward_fail_errno(err, errno, "read stdin");
-        if (n == 0)
-            break;
-        used += (size_t)n;
-        if (used > RESOURCES_MAX)
-            return ward_fail(err, "stdin: larger than %d bytes", RESOURCES_MAX);
-    }
-    buf[used] = '\0';
-    *len = used;
-    *out = steal_ptr(buf);
-    return 0;
-}
-
 static int load_resources(const char *path, spec_resources **r, ward_err *err)
 {
     cleanup_free char *text = NULL;
     size_t len;
     bool from_stdin = strcmp(path, "-") == 0;
-    if (from_stdin ? read_stdin(&text, &len, err) < 0
+    if (from_stdin ? ward_read_fd(STDIN_FILENO, "stdin", RESOURCES_MAX, &text, &len, err) < 0
                    : spec_read_file(path, RESOURCES_MAX, &text, &len, err) < 0)
         return -1;
     if (spec_resources_parse(text, len, r, err) < 0)
@@ -89,7 +65,7 @@ int cmd_update(ward_ctx *ctx, int argc, char **argv)
         else if (c >= 256 && c < 256 + UF_COUNT)
             values[c - 256] = optarg;
         else
-            return 1;
+            return cli_bad_option("update", argv);
     }
     if (cli_want_args("update", argc, optind, 1, 1) != 0)
         return 1;

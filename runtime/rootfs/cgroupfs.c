@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "spec/base/cleanup.h"
+#include "spec/base/mountinfo.h"
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
 
@@ -39,52 +40,23 @@ static bool has_cgroupns(const spec_config *cfg)
     return false;
 }
 
-/* mountinfo escapes ' ', '\t', '\n' and '\\' as \ooo. */
-static void unescape(char *s)
-{
-    char *w = s;
-    for (char *r = s; *r; r++) {
-        if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
-            r[3] >= '0' && r[3] <= '7') {
-            *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-            r += 3;
-        } else {
-            *w++ = *r;
-        }
-    }
-    *w = '\0';
-}
-
 /* Parse a mountinfo line into h; 0 when it is a cgroup hierarchy directly under CGROUP_ROOT. */
 static int parse_hierarchy(char *line, hierarchy *h)
 {
-    char *f[10], *save = NULL, *dash;
-    int n = 0;
+    mountinfo_line mi;
 
-    dash = strstr(line, " - ");
-    if (dash == NULL)
+    if (mountinfo_parse_line(line, &mi) < 0 ||
+        (strcmp(mi.fstype, "cgroup") != 0 && strcmp(mi.fstype, "cgroup2") != 0))
         return -1;
-    *dash = '\0';
-    for (char *t = strtok_r(line, " ", &save); t && n < 5; t = strtok_r(NULL, " ", &save))
-        f[n++] = t; /* id parent dev root mountpoint */
-    if (n < 5)
+    if (strncmp(mi.mountpoint, CGROUP_ROOT "/", sizeof(CGROUP_ROOT)) != 0 ||
+        strchr(mi.mountpoint + sizeof(CGROUP_ROOT), '/') != NULL)
         return -1;
-    save = NULL;
-    f[5] = strtok_r(dash + 3, " \n", &save); /* fstype */
-    f[6] = strtok_r(NULL, " \n", &save);     /* source */
-    f[7] = strtok_r(NULL, " \n", &save);     /* super options */
-    if (!f[5] || !f[7] || (strcmp(f[5], "cgroup") != 0 && strcmp(f[5], "cgroup2") != 0))
+    if (snprintf(h->mountpoint, sizeof(h->mountpoint), "%s", mi.mountpoint) >=
+            (int)sizeof(h->mountpoint) ||
+        snprintf(h->root, sizeof(h->root), "%s", mi.root) >= (int)sizeof(h->root) ||
+        snprintf(h->opts, sizeof(h->opts), "%s", mi.superopts) >= (int)sizeof(h->opts))
         return -1;
-    unescape(f[3]);
-    unescape(f[4]);
-    if (strncmp(f[4], CGROUP_ROOT "/", sizeof(CGROUP_ROOT)) != 0 ||
-        strchr(f[4] + sizeof(CGROUP_ROOT), '/') != NULL)
-        return -1;
-    if (snprintf(h->mountpoint, sizeof(h->mountpoint), "%s", f[4]) >= (int)sizeof(h->mountpoint) ||
-        snprintf(h->root, sizeof(h->root), "%s", f[3]) >= (int)sizeof(h->root) ||
-        snprintf(h->opts, sizeof(h->opts), "%s", f[7]) >= (int)sizeof(h->opts))
-        return -1;
-    snprintf(h->fstype, sizeof(h->fstype), "%s", f[5]);
+    snprintf(h->fstype, sizeof(h->fstype), "%s", mi.fstype);
     return 0;
 }
 

@@ -58,6 +58,7 @@ int rootfs_enter(const rootfs_opts *o, ward_err *err)
 {
     cleanup_close int rootfs_fd = -1;
     cleanup_close int root_fd = -1;
+    cleanup_close int proc_self = -1;
     unsigned long propagation;
 
     if (o == NULL || o->cfg == NULL || o->rootfs == NULL)
@@ -67,6 +68,10 @@ int rootfs_enter(const rootfs_opts *o, ward_err *err)
     rootfs_fd = open(o->rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (rootfs_fd < 0)
         return ward_fail_errno(err, errno, "open rootfs %s", o->rootfs);
+    /* the container's mount table, read after pivot_root, whether or not it mounts a /proc */
+    proc_self = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (proc_self < 0)
+        return ward_fail_errno(err, errno, "open /proc/self");
     if ((o->no_pivot ? do_move_root(rootfs_fd, err) : do_pivot(rootfs_fd, err)) < 0)
         return -1;
     if (chdir("/") < 0)
@@ -76,7 +81,8 @@ int rootfs_enter(const rootfs_opts *o, ward_err *err)
     root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (root_fd < 0)
         return ward_fail_errno(err, errno, "open /");
-    if (rootfs_mask_paths(o->cfg, root_fd, err) < 0 || rootfs_readonly_paths(o, root_fd, err) < 0)
+    if (rootfs_mask_paths(o->cfg, root_fd, err) < 0 || rootfs_readonly_paths(o, root_fd, err) < 0 ||
+        rootfs_lock_kernel_interfaces(o, root_fd, proc_self, err) < 0)
         return -1;
     /* The root mount itself last (crun's order): only its top mount, as a bind remount would;
      * mount_setattr needs no path, so it works without /proc. */

@@ -83,4 +83,16 @@ int rootfs_make_devices(const rootfs_opts *o, int root_fd, ward_err *err);
 int rootfs_mask_paths(const spec_config *cfg, int root_fd, ward_err *err);
 int rootfs_readonly_paths(const rootfs_opts *o, int root_fd, ward_err *err);
 
+/* A read-only recursive clone of path (beneath root_fd) over it; nothing when it is missing. */
+int rootfs_readonly_beneath(int root_fd, const char *path, ward_err *err);
+
+/*
+ * After every mount of the container is in place: /proc/sys & co., sysfs, cgroupfs and the other
+ * host-wide kernel interfaces read-only (kernelfs.c), unless the container has its own user
+ * namespace or the host config says "config". proc_self_fd: the host's /proc/self, opened before
+ * pivot_root.
+ */
+int rootfs_lock_kernel_interfaces(const rootfs_opts *o, int root_fd, int proc_self_fd,
+                                  ward_err *err);
+
 #endif

@@ -9,6 +9,7 @@ libwardrt_a_SOURCES += \
 	runtime/rootfs/dev.c \
 	runtime/rootfs/enter.c \
 	runtime/rootfs/idmap.c \
+	runtime/rootfs/kernelfs.c \
 	runtime/rootfs/mask.c \
 	runtime/rootfs/mount.c \
 	runtime/rootfs/path.c \
@@ -18,8 +19,8 @@ check_PROGRAMS += tests/unit/test_rootfs_mountopt tests/unit/test_rootfs tests/u
 TESTS += tests/unit/test_rootfs_mountopt tests/unit/test_rootfs tests/unit/test_rootfs_modes
 tests_unit_test_rootfs_mountopt_SOURCES = tests/unit/test_rootfs_mountopt.c tests/unit/tap.h
 tests_unit_test_rootfs_mountopt_LDADD = $(RUNTIME_LIBS)
-tests_unit_test_rootfs_SOURCES = tests/unit/test_rootfs.c tests/unit/rootfs_harness.h tests/unit/tap.h
+tests_unit_test_rootfs_SOURCES = tests/unit/test_rootfs.c tests/unit/rootfs_helpers.h tests/unit/tap.h
 tests_unit_test_rootfs_LDADD = $(RUNTIME_LIBS)
-tests_unit_test_rootfs_modes_SOURCES = tests/unit/test_rootfs_modes.c tests/unit/rootfs_harness.h \
+tests_unit_test_rootfs_modes_SOURCES = tests/unit/test_rootfs_modes.c tests/unit/rootfs_helpers.h \
 	tests/unit/tap.h
 tests_unit_test_rootfs_modes_LDADD = $(RUNTIME_LIBS)

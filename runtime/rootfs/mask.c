@@ -94,7 +94,7 @@ int rootfs_mask_paths(const spec_config *cfg, int root_fd, ward_err *err)
 }
 
 /* A recursive clone of the path made read-only (and nosuid, nodev, noexec) mounted over it. */
-static int readonly_one(int root_fd, const char *path, ward_err *err)
+int rootfs_readonly_beneath(int root_fd, const char *path, ward_err *err)
 {
     cleanup_close int fd = -1;
     cleanup_close int tree = -1;
@@ -111,27 +111,12 @@ static int readonly_one(int root_fd, const char *path, ward_err *err)
     return attach(tree, fd, err);
 }
 
-/*
- * Read-only whatever the config says: procfs files that set host-wide kernel state (sysctls,
- * sysrq, IRQ affinity, bus and filesystem settings). runc's default config lists the same; a
- * config that drops its readonlyPaths must not reopen them.
- */
-static const char *const mandatory_readonly[] = {
-    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
-};
-
 int rootfs_readonly_paths(const rootfs_opts *o, int root_fd, ward_err *err)
 {
     const spec_strv *paths = &o->cfg->linux_.readonly_paths;
 
     for (size_t i = 0; i < paths->len; i++)
-        if (readonly_one(root_fd, paths->items[i], err) < 0)
+        if (rootfs_readonly_beneath(root_fd, paths->items[i], err) < 0)
             return ward_err_prefix(err, "linux.readonlyPaths[%zu] (%s)", i, paths->items[i]);
-    /* with its own user namespace the kernel itself refuses host-wide sysctls */
-    if (!o->kernel_ro || o->userns)
-        return 0;
-    for (size_t i = 0; i < sizeof(mandatory_readonly) / sizeof(mandatory_readonly[0]); i++)
-        if (readonly_one(root_fd, mandatory_readonly[i], err) < 0)
-            return ward_err_prefix(err, "mandatory read-only path %s", mandatory_readonly[i]);
     return 0;
 }

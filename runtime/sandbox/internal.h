@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "runtime/sandbox/sandbox.h"
+#include "spec/base/hash.h"
 
 /* ---- the baseline, as data (seccomp_baseline.c) ---- */
 
@@ -27,6 +28,9 @@ typedef enum baseline_cond {
     BL_UNLESS_OWN_PID,   /* allowed when the container has a pid namespace of its own */
     BL_NS_FLAGS,         /* denied when arg0 carries a CLONE_NEW* flag, unless own admin */
     BL_PERSONALITY,      /* denied unless arg0 is one of the harmless personalities */
+    BL_UNLESS_OWN_UTS,   /* allowed when the container has a UTS namespace of its own */
+    BL_IF_CAP_SYS_TIME,  /* denied when the config grants CAP_SYS_TIME (the kernel's only check) */
+    BL_ARG0_EQ,          /* denied when arg0 equals nr (socket's address family) */
     BL_NUMBER,           /* by number (native arch only): calls libseccomp 2.5 cannot name */
     BL_NUMBER_RANGE,     /* numbers nr..nr_last (native only): not yet assigned at review time */
 } baseline_cond;
@@ -35,7 +39,7 @@ typedef struct baseline_entry {
     const char *name;
     baseline_action action;
     baseline_cond cond;
-    int nr, nr_last; /* BL_NUMBER, BL_NUMBER_RANGE only */
+    int nr, nr_last; /* BL_NUMBER, BL_NUMBER_RANGE; nr: the value of BL_ARG0_EQ */
     const char *reason;
 } baseline_entry;
 
@@ -46,6 +50,8 @@ extern const size_t ward_seccomp_baseline_len;
 typedef struct baseline_params {
     bool own_admin; /* CAP_SYS_ADMIN and a new user namespace */
     bool own_pid;   /* a new pid namespace (not the host's, not one joined by path) */
+    bool own_uts;   /* a new UTS namespace (the same) */
+    bool sys_time;  /* CAP_SYS_TIME in the config's bounding or effective set */
     bool linux32;   /* linux.personality.domain is LINUX32 */
     uint32_t extra_arches[4];
     size_t n_extra_arches;
@@ -84,9 +90,6 @@ void seccomp_text_num(seccomp_text *t, uint64_t v);
 #define seccomp_text_lit(t, s) seccomp_text_put((t), (s), sizeof(s) - 1)
 /* Adds a string with its length, so that no string content can imitate the structure. */
 void seccomp_text_str(seccomp_text *t, const char *key, const char *s);
-
-uint64_t seccomp_fnv1a64(const void *data, size_t len, uint64_t seed);
-#define SECCOMP_FNV_SEED 0xcbf29ce484222325ULL
 
 /* Host header of every cache key: native arch, kernel release, libseccomp version. */
 int seccomp_host_header(seccomp_text *t, ward_err *err);

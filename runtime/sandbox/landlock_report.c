@@ -3,10 +3,7 @@
 
 #include "runtime/sandbox/internal.h"
 #include "runtime/sandbox/landlock_uapi.h"
-
-#include <errno.h>
-#include <string.h>
-#include <yajl/yajl_gen.h>
+#include "spec/json_write.h"
 
 typedef struct named_bit {
     uint64_t bit;
@@ -32,98 +29,71 @@ static const named_bit scope_names[] = {
     {LANDLOCK_SCOPE_SIGNAL, "signal"},
 };
 
-typedef struct jw {
-    yajl_gen g;
-    int bad;
-} jw;
-
-static void j_str(jw *w, const char *s)
+static void bits(jwriter *w, const char *key, const named_bit *names, size_t n, uint64_t set)
 {
-    w->bad |= yajl_gen_string(w->g, (const unsigned char *)s, strlen(s));
-}
-
-static void j_bits(jw *w, const char *key, const named_bit *names, size_t n, uint64_t bits)
-{
-    j_str(w, key);
-    w->bad |= yajl_gen_array_open(w->g);
+    jw_key(w, key);
+    jw_open_array(w);
     for (size_t i = 0; i < n; i++)
-        if (bits & names[i].bit)
-            j_str(w, names[i].name);
-    w->bad |= yajl_gen_array_close(w->g);
+        if (set & names[i].bit)
+            jw_str(w, names[i].name);
+    jw_close_array(w);
 }
 
-static void j_ports(jw *w, const char *key, const landlock_ports *p)
+static void ports(jwriter *w, const char *key, const landlock_ports *p)
 {
-    j_str(w, key);
+    jw_key(w, key);
     if (!p->present) {
-        w->bad |= yajl_gen_null(w->g); /* not restricted */
+        jw_null(w); /* not restricted */
         return;
     }
-    w->bad |= yajl_gen_array_open(w->g);
+    jw_open_array(w);
     for (size_t i = 0; i < p->n; i++)
-        w->bad |= yajl_gen_integer(w->g, p->ports[i]);
-    w->bad |= yajl_gen_array_close(w->g);
+        jw_u64(w, p->ports[i]);
+    jw_close_array(w);
 }
 
-static int j_start(jw *w, ward_err *err)
+/* {"enabled":B,"abi":N, ... the rest is the caller's; finish() closes it. */
+static int start(jwriter *w, bool enabled, int abi, ward_err *err)
 {
-    w->bad = 0;
-    w->g = yajl_gen_alloc(NULL);
-    if (w->g == NULL)
-        return ward_fail_errno(err, ENOMEM, "landlock: report");
-    w->bad |= yajl_gen_map_open(w->g);
+    if (jw_init(w, false, err) < 0)
+        return ward_err_prefix(err, "landlock: report");
+    jw_open(w);
+    jw_kbool(w, "enabled", enabled);
+    jw_ki64(w, "abi", abi);
     return 0;
 }
 
-static int j_finish(jw *w, char **out, ward_err *err)
+static int finish(jwriter *w, char **out, ward_err *err)
 {
-    const unsigned char *buf;
-    size_t len;
-    w->bad |= yajl_gen_map_close(w->g);
-    if (w->bad || yajl_gen_get_buf(w->g, &buf, &len) != yajl_gen_status_ok) {
-        yajl_gen_free(w->g);
-        return ward_fail(err, "landlock: generating the report");
-    }
-    *out = strndup((const char *)buf, len);
-    yajl_gen_free(w->g);
-    return *out ? 0 : ward_fail_errno(err, ENOMEM, "landlock: report");
+    jw_close(w);
+    if (jw_finish(w, out, NULL, err) < 0)
+        return ward_err_prefix(err, "landlock: generating the report");
+    return 0;
 }
 
 int landlock_report_disabled(int abi, const char *reason, char **out, ward_err *err)
 {
-    jw w;
-    if (j_start(&w, err) < 0)
+    jwriter w;
+    if (start(&w, false, abi, err) < 0)
         return -1;
-    j_str(&w, "enabled");
-    w.bad |= yajl_gen_bool(w.g, 0);
-    j_str(&w, "abi");
-    w.bad |= yajl_gen_integer(w.g, abi);
-    j_str(&w, "reason");
-    j_str(&w, reason);
-    return j_finish(&w, out, err);
+    jw_kstr(&w, "reason", reason);
+    return finish(&w, out, err);
 }
 
 int landlock_report(int abi, uint64_t fs, uint64_t net, uint64_t scoped, size_t rules, bool special,
                     bool log_new_exec, const landlock_ports *bind, const landlock_ports *connect,
                     char **out, ward_err *err)
 {
-    jw w;
-    if (j_start(&w, err) < 0)
+    jwriter w;
+    if (start(&w, true, abi, err) < 0)
         return -1;
-    j_str(&w, "enabled");
-    w.bad |= yajl_gen_bool(w.g, 1);
-    j_str(&w, "abi");
-    w.bad |= yajl_gen_integer(w.g, abi);
-    j_bits(&w, "handled_fs", fs_names, sizeof(fs_names) / sizeof(fs_names[0]), fs);
-    j_bits(&w, "handled_net", net_names, sizeof(net_names) / sizeof(net_names[0]), net);
-    j_bits(&w, "scoped", scope_names, sizeof(scope_names) / sizeof(scope_names[0]), scoped);
-    j_str(&w, "rules");
-    w.bad |= yajl_gen_integer(w.g, (long long)rules);
-    j_ports(&w, "tcp_bind", bind);
-    j_ports(&w, "tcp_connect", connect);
-    j_str(&w, "special_files");
-    w.bad |= yajl_gen_bool(w.g, special);
-    j_str(&w, "audit_after_exec");
-    w.bad |= yajl_gen_bool(w.g, log_new_exec);
-    return j_finish(&w, out, err);
+    bits(&w, "handled_fs", fs_names, sizeof(fs_names) / sizeof(fs_names[0]), fs);
+    bits(&w, "handled_net", net_names, sizeof(net_names) / sizeof(net_names[0]), net);
+    bits(&w, "scoped", scope_names, sizeof(scope_names) / sizeof(scope_names[0]), scoped);
+    jw_ku64(&w, "rules", rules);
+    ports(&w, "tcp_bind", bind);
+    ports(&w, "tcp_connect", connect);
+    jw_kbool(&w, "special_files", special);
+    jw_kbool(&w, "audit_after_exec", log_new_exec);
+    return finish(&w, out, err);
 }

@@ -7,6 +7,7 @@
 #ifndef WARD_RUNTIME_SANDBOX_H
 #define WARD_RUNTIME_SANDBOX_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -29,9 +30,20 @@ int sandbox_seccomp_prepare(const spec_config *cfg, const ward_hostconf *hc, con
                             sandbox_seccomp **out, ward_err *err);
 
 /*
- * In the init, after every other step: load the baseline then the spec's filter. *notify_fd gets
- * the SCMP_ACT_NOTIFY listener fd when the spec asks for one, else -1.
+ * Loading, in two steps. The spec's filter must come after every syscall of ward's own setup,
+ * or a profile that allows only what the workload needs would refuse ward's (openat2 for the
+ * cwd, close_range...): it is the last thing before execve. Only a spec with notify actions
+ * loads it early, since its listener fd must reach ward while ward still waits for it.
+ *
+ * sandbox_seccomp_load_early: in the init (and exec'd process), after the other setup steps:
+ * the baseline, and the spec's filter when it has notify actions (*notify_fd gets the listener,
+ * else -1). sandbox_seccomp_load_last: right before execve, the spec's filter if still to load.
+ * sandbox_seccomp_spec_last: whether load_last has a filter to load (then, without no_new_privs,
+ * the process must hold CAP_SYS_ADMIN until it is loaded). sandbox_seccomp_load: both at once.
  */
+int sandbox_seccomp_load_early(const sandbox_seccomp *s, int *notify_fd, ward_err *err);
+int sandbox_seccomp_load_last(const sandbox_seccomp *s, ward_err *err);
+bool sandbox_seccomp_spec_last(const sandbox_seccomp *s);
 int sandbox_seccomp_load(const sandbox_seccomp *s, int *notify_fd, ward_err *err);
 
 /*

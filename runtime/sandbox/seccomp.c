@@ -7,18 +7,11 @@
 
 #include "runtime/sandbox/internal.h"
 #include "spec/base/cleanup.h"
+#include "spec/base/time.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-static uint64_t now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
 
 typedef int (*text_fn)(const void *profile, seccomp_text *t);
 typedef int (*compile_fn)(const void *profile, seccomp_prog *out, ward_err *err);
@@ -53,14 +46,14 @@ static int build_one(const void *profile, text_fn text, compile_fn compile, cons
         ward_fail_errno(err, ENOMEM, "seccomp: canonical profile");
         goto out;
     }
-    out->profile_hash = seccomp_fnv1a64(prof.buf, prof.len, SECCOMP_FNV_SEED);
+    out->profile_hash = ward_fnv1a64(prof.buf, prof.len, WARD_FNV1A64_SEED);
     /* The key covers host + profile: append the profile to the host header. */
     seccomp_text_add(&host, "%s", prof.buf);
     if (host.oom) {
         ward_fail_errno(err, ENOMEM, "seccomp: cache key");
         goto out;
     }
-    out->cache_key = seccomp_fnv1a64(host.buf, host.len, SECCOMP_FNV_SEED);
+    out->cache_key = ward_fnv1a64(host.buf, host.len, WARD_FNV1A64_SEED);
     if (seccomp_cache_get(cache_dir, out->cache_key, host.buf, host.len, out) == 0) {
         r = 0;
         goto out;
@@ -107,7 +100,7 @@ static int prepare_spec(sandbox_seccomp *s, const spec_seccomp *sc, const char *
 int sandbox_seccomp_prepare(const spec_config *cfg, const ward_hostconf *hc, const char *cache_dir,
                             sandbox_seccomp **out, ward_err *err)
 {
-    uint64_t t0 = now_us();
+    uint64_t t0 = ward_now_us();
     sandbox_seccomp *s = calloc(1, sizeof(*s));
 
     if (s == NULL)
@@ -125,7 +118,7 @@ int sandbox_seccomp_prepare(const spec_config *cfg, const ward_hostconf *hc, con
     s->params.hc = NULL; /* hc need not outlive prepare */
     if (cfg->linux_.seccomp.present && prepare_spec(s, &cfg->linux_.seccomp, cache_dir, err) < 0)
         goto fail;
-    s->prepare_us = now_us() - t0;
+    s->prepare_us = ward_now_us() - t0;
     *out = s;
     return 0;
 fail:

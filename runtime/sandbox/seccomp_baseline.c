@@ -16,6 +16,42 @@
  * here by number (unified numbering, the same on x86_64 and i386 since 5.1) and the rest of the
  * native range up to 511 is denied as "unassigned at review time". These number rules apply to
  * the native architecture only (libseccomp refuses unknown numbers for other arches).
+ *
+ * Compared rule by rule with moby's default profile (an allowlist: what it never allows, or
+ * allows only with a capability, or only for some arguments). Everything it denies whatever the
+ * container holds is denied here too, except:
+ *   - _sysctl, afs_syscall, create_module, get_kernel_syms, query_module, getpmsg, putpmsg,
+ *     security, tuxcall, vserver: no current kernel implements them (ENOSYS already).
+ * What it allows only with a capability is left to the kernel's own check of that capability
+ * unless the capability reaches beyond the container's namespaces (then it has an entry here:
+ * the clock, the kernel log, fanotify, modules, kexec, raw I/O, accounting, reboot, the mount
+ * API, namespaces, ptrace-like calls), so these stay allowed:
+ *   - chroot (CAP_SYS_CHROOT): stays inside the container's own mount namespace;
+ *   - mbind, get_mempolicy, set_mempolicy, set_mempolicy_home_node (CAP_SYS_NICE in moby): the
+ *     caller's own memory policy; moving pages shared with others (MPOL_MF_MOVE_ALL) is the
+ *     kernel's CAP_SYS_NICE check;
+ *   - vhangup (CAP_SYS_TTY_CONFIG): hangs up the caller's own terminal.
+ * Argument filters: clone and unshare namespace flags (BL_NS_FLAGS, as moby's clone mask, plus
+ * CLONE_NEWTIME for unshare), personality (BL_PERSONALITY: moby's five values, LINUX32 only when
+ * asked), socket(AF_VSOCK). moby allows ptrace, process_vm_readv/writev and name_to_handle_at to
+ * everyone: here they are limited (see their entries).
+ *
+ * Compared with gVisor's table (pkg/sentry/syscalls/linux/linux64.go, the calls its sandbox
+ * does not implement or refuses without a capability): all are denied here too except
+ * setfsuid/setfsgid and sched_setparam (the caller's own, under the kernel's capability checks),
+ * sched_rr_get_interval, remap_file_pages, copy_file_range, pkey_*, io_pgetevents and the mq_*
+ * calls (the caller's own resources; POSIX queues are per IPC namespace), set/get_thread_area
+ * and modify_ldt (the caller's own TLS and LDT; Wine and 32-bit code need them, moby allows
+ * them), vmsplice (ordinary pipes; moby allows it), vhangup (above), fanotify_mark (needs a group
+ * from fanotify_init) and epoll_ctl_old/epoll_wait_old (never implemented by Linux). Kata
+ * Containers has no list of its own: it applies the OCI profile inside its guest.
+ *
+ * Not filtered, although they reach host processes when the container shares the host's pid
+ * namespace: prlimit64, sched_setaffinity, sched_setscheduler/setparam/setattr, setpriority,
+ * ioprio_set and get_robust_list take a pid, and a thread of the caller passes its own tid
+ * (pthread_setaffinity_np, pthread_setschedparam), which seccomp cannot tell from another
+ * process's pid. The kernel's uid and capability checks (CAP_SYS_NICE, CAP_SYS_RESOURCE) are
+ * what stands there; a config that shares the host's pid namespace should not grant those.
  */
 
 #include "runtime/sandbox/internal.h"
@@ -93,6 +129,33 @@ const baseline_entry ward_seccomp_baseline[] = {
     {"process_vm_writev", BL_EPERM, BL_UNLESS_OWN_PID, 0, 0, "writes host process memory"},
     {"pidfd_getfd", BL_EPERM, BL_UNLESS_OWN_PID, 0, 0, "steals fds of host processes"},
     {"kcmp", BL_EPERM, BL_UNLESS_OWN_PID, 0, 0, "compares kernel objects of host processes"},
+    {"process_madvise", BL_EPERM, BL_UNLESS_OWN_PID, 0, 0,
+     "advises on (reclaims, pages out) host processes' memory"},
+    {"migrate_pages", BL_EPERM, BL_UNLESS_OWN_PID, 0, 0,
+     "moves host processes' memory between NUMA nodes"},
+    {"move_pages", BL_EPERM, BL_UNLESS_OWN_PID, 0, 0,
+     "moves host processes' pages between NUMA nodes"},
+    /* host-wide state that the container's namespaces do not cover */
+    ALWAYS("settimeofday", BL_EPERM, "the realtime clock is the host's: no namespace has it"),
+    ALWAYS("clock_settime", BL_EPERM, "the realtime clock is the host's: no namespace has it"),
+    {"adjtimex", BL_EPERM, BL_IF_CAP_SYS_TIME, 0, 0,
+     "with CAP_SYS_TIME it sets the host's clock, and its modes are in memory seccomp cannot "
+     "read; without it the kernel allows only reading"},
+    {"clock_adjtime", BL_EPERM, BL_IF_CAP_SYS_TIME, 0, 0, "adjtimex on a clock: the same"},
+    ALWAYS("syslog", BL_EPERM,
+           "the host's kernel log: leaks kernel addresses, clearing it hides "
+           "the host's messages"),
+    {"sethostname", BL_EPERM, BL_UNLESS_OWN_UTS, 0, 0,
+     "without a UTS namespace of its own the names are the host's"},
+    {"setdomainname", BL_EPERM, BL_UNLESS_OWN_UTS, 0, 0,
+     "without a UTS namespace of its own the names are the host's"},
+    OWN_ADMIN("fanotify_init",
+              "watches and blocks file access on whole host filesystems and mounts"),
+    {"socket", BL_EPERM, BL_ARG0_EQ, 40 /* AF_VSOCK */, 0,
+     "AF_VSOCK has no network namespace: it reaches the hypervisor and the host's services"},
+    /* obsolete: glibc no longer calls them; ENOSYS as a kernel without them would answer */
+    ALWAYS("ustat", BL_ENOSYS, "obsolete (statfs replaced it); leaks host device numbers"),
+    ALWAYS("sysfs", BL_ENOSYS, "obsolete (/proc/filesystems replaced it)"),
     /* personality: only the harmless ones */
     {"personality", BL_EPERM, BL_PERSONALITY, 0, 0,
      "only PER_LINUX, PER_LINUX32 (when the spec asks), UNAME26 and the query"},

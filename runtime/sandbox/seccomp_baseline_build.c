@@ -54,10 +54,11 @@ static bool new_user_namespace(const spec_config *cfg)
     return false;
 }
 
-static bool new_pid_namespace(const spec_config *cfg)
+/* A namespace of type t that ward creates (not the host's, not one joined by path). */
+static bool own_namespace(const spec_config *cfg, spec_ns_type t)
 {
     for (size_t i = 0; i < cfg->linux_.n_namespaces; i++)
-        if (cfg->linux_.namespaces[i].type == SPEC_NS_PID &&
+        if (cfg->linux_.namespaces[i].type == t &&
             (cfg->linux_.namespaces[i].path == NULL || !*cfg->linux_.namespaces[i].path))
             return true;
     return false;
@@ -77,7 +78,11 @@ int seccomp_baseline_params(const spec_config *cfg, const ward_hostconf *hc, bas
     p->own_admin = cfg->has_process && caps->present && new_user_namespace(cfg) &&
                    (caps_have(&caps->bounding, "CAP_SYS_ADMIN") ||
                     caps_have(&caps->effective, "CAP_SYS_ADMIN"));
-    p->own_pid = new_pid_namespace(cfg);
+    p->own_pid = own_namespace(cfg, SPEC_NS_PID);
+    p->own_uts = own_namespace(cfg, SPEC_NS_UTS);
+    p->sys_time =
+        cfg->has_process && caps->present &&
+        (caps_have(&caps->bounding, "CAP_SYS_TIME") || caps_have(&caps->effective, "CAP_SYS_TIME"));
     p->linux32 = cfg->linux_.personality.present && cfg->linux_.personality.domain &&
                  strcmp(cfg->linux_.personality.domain, "LINUX32") == 0;
     if (!sc->present)
@@ -105,6 +110,10 @@ bool seccomp_baseline_applies(const baseline_entry *e, const baseline_params *p)
         return false;
     if (p->own_pid && e->cond == BL_UNLESS_OWN_PID)
         return false;
+    if (p->own_uts && e->cond == BL_UNLESS_OWN_UTS)
+        return false;
+    if (!p->sys_time && e->cond == BL_IF_CAP_SYS_TIME)
+        return false;
     return true;
 }
 
@@ -120,7 +129,7 @@ int seccomp_baseline_text(const baseline_params *p, seccomp_text *t)
             arches[j] = arches[j - 1];
             arches[j - 1] = tmp;
         }
-    seccomp_text_lit(t, "ward-seccomp-baseline 2\nlinux32=");
+    seccomp_text_lit(t, "ward-seccomp-baseline 3\nlinux32=");
     seccomp_text_num(t, p->linux32);
     for (size_t i = 0; i < n; i++) {
         seccomp_text_lit(t, "\narch=");
@@ -197,6 +206,10 @@ static int add_entry(scmp_filter_ctx ctx, const baseline_entry *e, const baselin
         return ward_fail(err, "seccomp baseline: libseccomp does not know the syscall %s", e->name);
     if (e->cond == BL_PERSONALITY)
         return add_personality(ctx, act, nr, p->linux32, err);
+    if (e->cond == BL_ARG0_EQ) {
+        struct scmp_arg_cmp c = SCMP_A0(SCMP_CMP_EQ, (uint64_t)e->nr);
+        return add_rule(ctx, act, nr, 1, &c, e->name, err);
+    }
     if (e->cond == BL_NS_FLAGS) {
         bool is_clone = strcmp(e->name, "clone") == 0;
         size_t n = sizeof(clone_ns_flags) / sizeof(clone_ns_flags[0]);

@@ -17,6 +17,7 @@
 
 #include "runtime/sandbox/internal.h"
 #include "spec/base/cleanup.h"
+#include "spec/base/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -115,7 +116,7 @@ int seccomp_cache_get(const char *cache_dir, uint64_t key, const char *text, siz
         return 1;
     }
     memcpy(&sum, data + len - 8, 8);
-    if (sum != seccomp_fnv1a64(data, len - 8, SECCOMP_FNV_SEED)) {
+    if (sum != ward_fnv1a64(data, len - 8, WARD_FNV1A64_SEED)) {
         sandbox_debug("seccomp cache: %s is corrupt, rebuilding", name);
         return 1;
     }
@@ -127,21 +128,6 @@ int seccomp_cache_get(const char *cache_dir, uint64_t key, const char *text, siz
     out->entries = entries;
     out->skipped = skipped;
     out->from_cache = true;
-    return 0;
-}
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-    while (len > 0) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        len -= (size_t)w;
-    }
     return 0;
 }
 
@@ -169,7 +155,7 @@ void seccomp_cache_put(const char *cache_dir, uint64_t key, const char *text, si
     memcpy(data + CACHE_MAGIC_LEN + 12, &skipped, 4);
     memcpy(data + CACHE_HDR_LEN, text, text_len);
     memcpy(data + CACHE_HDR_LEN + text_len, prog->insns, prog->len * 8);
-    sum = seccomp_fnv1a64(data, len - 8, SECCOMP_FNV_SEED);
+    sum = ward_fnv1a64(data, len - 8, WARD_FNV1A64_SEED);
     memcpy(data + len - 8, &sum, 8);
 
     key_name(key, name, sizeof(name));
@@ -179,7 +165,7 @@ void seccomp_cache_put(const char *cache_dir, uint64_t key, const char *text, si
         sandbox_debug("seccomp cache: cannot create %s/%s: %s", cache_dir, tmp, strerror(errno));
         return;
     }
-    if (write_all(fd, data, len) < 0 || renameat(dfd, tmp, dfd, name) < 0) {
+    if (ward_write_all(fd, data, len) < 0 || renameat(dfd, tmp, dfd, name) < 0) {
         sandbox_debug("seccomp cache: cannot write %s/%s: %s", cache_dir, name, strerror(errno));
         unlinkat(dfd, tmp, 0);
     }

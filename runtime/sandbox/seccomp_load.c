@@ -12,7 +12,7 @@
 
 #include "runtime/sandbox/internal.h"
 #include "spec/base/cleanup.h"
-#include "spec/parse.h"
+#include "spec/json_write.h"
 
 #include <errno.h>
 #include <linux/seccomp.h>
@@ -22,7 +22,6 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
-#include <yajl/yajl_gen.h>
 
 static int load_prog(const seccomp_prog *p, unsigned int flags)
 {
@@ -40,20 +39,11 @@ static int load_error(ward_err *err, const char *which)
     return ward_fail_errno(err, errno, "seccomp: loading the %s filter", which);
 }
 
-int sandbox_seccomp_load(const sandbox_seccomp *s, int *notify_fd, ward_err *err)
+/* The spec's filter, with a listener when it has notify actions; returns the listener or 0. */
+static int load_spec(const sandbox_seccomp *s, ward_err *err)
 {
-    unsigned int flags;
+    unsigned int flags = s->spec_flags;
     int r;
-
-    *notify_fd = -1;
-    /* The baseline never takes SPEC_ALLOW or LOG from the spec: the config cannot switch off
-     * the speculative-store-bypass mitigation that loading a filter turns on. TSYNC is harmless
-     * (the init has one thread) and keeps the two loads consistent if it ever has more. */
-    if (load_prog(&s->baseline, s->spec_flags & SECCOMP_FILTER_FLAG_TSYNC) < 0)
-        return load_error(err, "baseline");
-    if (!s->has_spec)
-        return 0;
-    flags = s->spec_flags;
     if (s->notify) {
         flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
         if (flags & SECCOMP_FILTER_FLAG_TSYNC) /* the kernel wants both or neither */
@@ -62,62 +52,69 @@ int sandbox_seccomp_load(const sandbox_seccomp *s, int *notify_fd, ward_err *err
     r = load_prog(&s->spec, flags);
     if (r < 0)
         return load_error(err, "spec");
-    if (s->notify)
-        *notify_fd = r;
+    return s->notify ? r : 0;
+}
+
+bool sandbox_seccomp_spec_last(const sandbox_seccomp *s)
+{
+    return s->has_spec && !s->notify;
+}
+
+int sandbox_seccomp_load_early(const sandbox_seccomp *s, int *notify_fd, ward_err *err)
+{
+    int r;
+
+    *notify_fd = -1;
+    /* The baseline never takes SPEC_ALLOW or LOG from the spec: the config cannot switch off
+     * the speculative-store-bypass mitigation that loading a filter turns on. TSYNC is harmless
+     * (the init has one thread) and keeps the two loads consistent if it ever has more. */
+    if (load_prog(&s->baseline, s->spec_flags & SECCOMP_FILTER_FLAG_TSYNC) < 0)
+        return load_error(err, "baseline");
+    if (!s->has_spec || sandbox_seccomp_spec_last(s))
+        return 0;
+    r = load_spec(s, err);
+    if (r < 0)
+        return -1;
+    *notify_fd = r;
     return 0;
 }
 
-/* {"ociVersion":..,"fds":["seccompFd"],"pid":N,"metadata":..  (still open: state follows) */
-static int payload_head(const spec_seccomp *sc, pid_t pid, yajl_gen g)
+int sandbox_seccomp_load_last(const sandbox_seccomp *s, ward_err *err)
 {
-    static const char *fds = "seccompFd";
-    int bad = 0;
-    bad |= yajl_gen_map_open(g);
-    bad |= yajl_gen_string(g, (const unsigned char *)"ociVersion", 10);
-    bad |= yajl_gen_string(g, (const unsigned char *)WARD_OCI_VERSION, strlen(WARD_OCI_VERSION));
-    bad |= yajl_gen_string(g, (const unsigned char *)"fds", 3);
-    bad |= yajl_gen_array_open(g);
-    bad |= yajl_gen_string(g, (const unsigned char *)fds, strlen(fds));
-    bad |= yajl_gen_array_close(g);
-    bad |= yajl_gen_string(g, (const unsigned char *)"pid", 3);
-    bad |= yajl_gen_integer(g, pid);
-    if (sc->listener_metadata) {
-        bad |= yajl_gen_string(g, (const unsigned char *)"metadata", 8);
-        bad |= yajl_gen_string(g, (const unsigned char *)sc->listener_metadata,
-                               strlen(sc->listener_metadata));
-    }
-    return bad ? -1 : 0;
+    if (!sandbox_seccomp_spec_last(s))
+        return 0;
+    return load_spec(s, err) < 0 ? -1 : 0;
 }
 
+int sandbox_seccomp_load(const sandbox_seccomp *s, int *notify_fd, ward_err *err)
+{
+    if (sandbox_seccomp_load_early(s, notify_fd, err) < 0)
+        return -1;
+    return sandbox_seccomp_load_last(s, err);
+}
+
+/* {"ociVersion":..,"fds":["seccompFd"],"pid":N,"metadata":..,"state":{the container state}} */
 static int build_payload(const spec_seccomp *sc, const char *state, pid_t pid, char **out,
                          ward_err *err)
 {
-    yajl_gen g = NULL;
-    const unsigned char *buf;
-    size_t len;
-    int r = -1;
-
-    if (spec_json_check(state, strlen(state), err) < 0)
+    cleanup_jwriter jwriter w = {0};
+    if (jw_init(&w, false, err) < 0)
+        return ward_err_prefix(err, "seccomp listener");
+    jw_open(&w);
+    jw_kstr(&w, "ociVersion", WARD_OCI_VERSION);
+    jw_key(&w, "fds");
+    jw_open_array(&w);
+    jw_str(&w, "seccompFd");
+    jw_close_array(&w);
+    jw_ki64(&w, "pid", pid);
+    jw_kstr(&w, "metadata", sc->listener_metadata); /* skipped when NULL */
+    jw_key(&w, "state");
+    if (jw_json_object(&w, state, err) < 0)
         return ward_err_prefix(err, "seccomp listener: the container state");
-    if (state[strspn(state, " \t\r\n")] != '{') /* valid JSON: '{' opens an object */
-        return ward_fail(err, "seccomp listener: the container state is not a JSON object");
-    g = yajl_gen_alloc(NULL);
-    if (g == NULL || payload_head(sc, pid, g) < 0 || yajl_gen_get_buf(g, &buf, &len) != 0) {
-        ward_fail(err, "seccomp listener: building the payload");
-        goto out;
-    }
-    *out = malloc(len + strlen(state) + 16);
-    if (*out == NULL) {
-        ward_fail_errno(err, ENOMEM, "seccomp listener");
-        goto out;
-    }
-    /* yajl cannot splice raw JSON: the open map gets the (validated) state text appended. */
-    sprintf(*out, "%.*s,\"state\":%s}", (int)len, (const char *)buf, state);
-    r = 0;
-out:
-    if (g)
-        yajl_gen_free(g);
-    return r;
+    jw_close(&w);
+    if (jw_finish(&w, out, NULL, err) < 0)
+        return ward_err_prefix(err, "seccomp listener: building the payload");
+    return 0;
 }
 
 static int send_with_fd(int sock, const char *data, size_t len, int fd)

@@ -111,17 +111,6 @@ void seccomp_text_str(seccomp_text *t, const char *key, const char *s)
     seccomp_text_put(t, s, n);
 }
 
-uint64_t seccomp_fnv1a64(const void *data, size_t len, uint64_t seed)
-{
-    const unsigned char *p = data;
-    uint64_t h = seed;
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
 int seccomp_host_header(seccomp_text *t, ward_err *err)
 {
     struct utsname u;

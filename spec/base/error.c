@@ -6,8 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-static void format_into(ward_err *err, const char *fmt, va_list ap)
+static void fail_v(ward_err *err, int code, const char *fmt, va_list ap)
 {
+    err->errnum = code;
     vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 }
 
@@ -16,9 +17,19 @@ int ward_fail(ward_err *err, const char *fmt, ...)
     va_list ap;
     if (err == NULL)
         return -1;
-    err->errnum = 0;
     va_start(ap, fmt);
-    format_into(err, fmt, ap);
+    fail_v(err, 0, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int ward_fail_code(ward_err *err, int code, const char *fmt, ...)
+{
+    va_list ap;
+    if (err == NULL)
+        return -1;
+    va_start(ap, fmt);
+    fail_v(err, code, fmt, ap);
     va_end(ap);
     return -1;
 }
@@ -29,9 +40,8 @@ int ward_fail_errno(ward_err *err, int errnum, const char *fmt, ...)
     size_t len;
     if (err == NULL)
         return -1;
-    err->errnum = errnum;
     va_start(ap, fmt);
-    format_into(err, fmt, ap);
+    fail_v(err, errnum, fmt, ap);
     va_end(ap);
     len = strlen(err->msg);
     if (len < sizeof(err->msg))

@@ -23,6 +23,14 @@ int ward_fail(ward_err *err, const char *fmt, ...) __attribute__((format(printf,
 int ward_fail_errno(ward_err *err, int errnum, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/*
+ * Fill err with a message (no errno text) and errnum code: an errno value or one of the codes a
+ * module defines on top of them (WARD_ENOTPM), for callers that tell failures apart, e.g.
+ * EBADMSG for rejected evidence. Returns -1.
+ */
+int ward_fail_code(ward_err *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Prepend "context: " to the message already in err; returns -1. */
 int ward_err_prefix(ward_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

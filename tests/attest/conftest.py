@@ -3,20 +3,21 @@
 
 Each test gets its own swtpm on a free loopback port pair (data P, control P+1), with its own
 state directory, stopped by pid at the end. There is no skip for a missing /dev/tpm0: swtpm is
-the TPM here. WARD_BUILD_DIR locates ward-attest (default: the repository root).
+the TPM here. WARD_BUILD_DIR locates ward-attest (lib.common; default: the repository root).
 """
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from swtpm import Swtpm, free_port_pair  # noqa: F401  (tests import free_port_pair from here)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from lib.common import built  # noqa: E402
+from swtpm import Swtpm, free_port_pair  # noqa: E402,F401  (tests import free_port_pair here)
 
-ROOT = Path(__file__).resolve().parents[2]
-BUILD = Path(os.environ.get("WARD_BUILD_DIR", ROOT))
-WARD_ATTEST = BUILD / "ward-attest"
+WARD_ATTEST = Path(built("ward-attest"))
 
 
 class Ward:

@@ -2,35 +2,32 @@
 """Shared helpers of the client suites (podman, containerd): which runtime is under test, the
 busybox rootfs, host cgroup files of a process, and teardown of whatever a session left behind.
 
-The runtime under test is the built ward (env WARD_BUILD_DIR, else the repository root), or any
+The runtime under test is lib.common's ward binary (WARD_BUILD_DIR, WARD_RUNTIME), or any
 runc-compatible binary named by env WARD_CLIENT_RUNTIME (e.g. /usr/sbin/runc to validate a suite).
+Importing this module puts tests/ on sys.path, so that the suites can import lib.common.
 """
 import os
 import signal
 import subprocess
+import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
+TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if TESTS_DIR not in sys.path:
+    sys.path.insert(0, TESTS_DIR)
+from lib.common import pid_alive, ward_binary  # noqa: E402
+
+WAIT = 20.0  # seconds a client suite waits for a state change (podman and containerd are slow)
 SYS_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
 def runtime_under_test():
     """Absolute path of the runtime binary the clients are told to use."""
-    path = os.environ.get("WARD_CLIENT_RUNTIME")
-    if not path:
-        path = os.path.join(os.environ.get("WARD_BUILD_DIR", REPO), "ward")
-    path = os.path.abspath(path)
+    path = os.path.abspath(os.environ.get("WARD_CLIENT_RUNTIME") or ward_binary())
     if not os.access(path, os.X_OK):
         raise RuntimeError(f"runtime under test {path} is not an executable file "
                            "(build ward, or set WARD_BUILD_DIR or WARD_CLIENT_RUNTIME)")
     return path
-
-
-def make_rootfs(directory):
-    """A busybox-static rootfs with every applet, /etc/passwd (root, user 1000) and /tmp."""
-    subprocess.run([os.path.join(REPO, "scripts", "make-rootfs"), directory], check=True,
-                   timeout=60)
 
 
 def in_script(argv):
@@ -92,24 +89,6 @@ def is_frozen(pid):
     if "freezer" in d:
         return _read(os.path.join(d["freezer"], "freezer.state")) == "FROZEN"
     return _read(os.path.join(d[""], "cgroup.freeze")) == "1"
-
-
-def pid_alive(pid):
-    """True while pid exists and is not a zombie."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-
-
-def wait_until(predicate, timeout=20.0, step=0.05):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(step)
-    return predicate()
 
 
 # -- teardown -----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import tempfile
 import time
 
 import clientutil as cu
+from lib.common import make_rootfs, wait_until  # noqa: E402 (on sys.path through clientutil)
 
 IMG = "localhost/wardbb:latest"
 TIMEOUT = 90  # seconds for any one ctr command; generous because the host may be loaded
@@ -102,7 +103,7 @@ class Ctr:
         """Kill, delete the task and remove the container; quiet when parts are already gone."""
         if self.status(cid) not in (None, "STOPPED"):
             self("task", "kill", "-s", "SIGKILL", cid, check=False)
-            cu.wait_until(lambda: self.status(cid) in (None, "STOPPED"))
+            wait_until(lambda: self.status(cid) in (None, "STOPPED"), timeout=cu.WAIT)
         self("task", "delete", cid, check=False)
         self("container", "delete", cid, check=False)
 
@@ -118,7 +119,7 @@ def _build_image(work):
     umoci("init", "--layout", layout)
     umoci("new", "--image", image)
     umoci("unpack", "--image", image, bundle)
-    cu.make_rootfs(os.path.join(bundle, "rootfs"))
+    make_rootfs(os.path.join(bundle, "rootfs"))
     umoci("repack", "--image", image, bundle)
     umoci("config", "--image", image, "--config.cmd", "/bin/sh", "--config.env", "PATH=/bin")
     umoci("gc", "--layout", layout)
@@ -171,9 +172,9 @@ def setup(runtime):
     c.proc = _start_containerd(work)
     try:
         archive = _build_image(work)
-        ok = cu.wait_until(lambda: c.proc.poll() is None and c("version", check=False,
-                                                               timeout=10).returncode == 0,
-                           timeout=60, step=0.2)
+        ok = wait_until(lambda: c.proc.poll() is None and c("version", check=False,
+                                                            timeout=10).returncode == 0,
+                        timeout=60, step=0.2)
         if not ok:
             raise RuntimeError("containerd did not come up:\n" + open(
                 os.path.join(work, "containerd.log")).read()[-3000:])

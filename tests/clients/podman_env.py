@@ -15,6 +15,7 @@ import tempfile
 import time
 
 import clientutil as cu
+from lib.common import make_rootfs  # noqa: E402 (on sys.path through clientutil)
 
 IMG = "localhost/wardbb:latest"
 TIMEOUT = 90  # seconds for any one podman command; generous because the host may be loaded
@@ -111,7 +112,7 @@ def setup(runtimes, default="ward"):
         with open(pm.env["CONTAINERS_CONF"], "w") as f:
             f.write(CONTAINERS_CONF.format(w=work, default=default, names=names, table=table))
         rootfs = os.path.join(work, "rootfs")
-        cu.make_rootfs(rootfs)
+        make_rootfs(rootfs)
         tarball = os.path.join(work, "rootfs.tar")
         subprocess.run(["tar", "-C", rootfs, "-cf", tarball, "."], check=True, timeout=60)
         shutil.rmtree(rootfs)

@@ -17,6 +17,7 @@ import subprocess
 import pytest
 
 import clientutil as cu
+from lib.common import pid_alive, wait_until  # noqa: E402 (on sys.path through clientutil)
 import containerd_api
 import containerd_env
 
@@ -117,7 +118,7 @@ def test_task_exec_missing_binary(ctr, sleeper):
 
 def test_task_ps(ctr):
     init = ctr.start_detached("family", "sh", "-c", "sleep 1000 & sleep 1000 & wait")
-    assert cu.wait_until(lambda: len(cu.cgroup_procs(init)) == 3)
+    assert wait_until(lambda: len(cu.cgroup_procs(init)) == 3, timeout=cu.WAIT)
     lines = ctr("task", "ps", "family").stdout.splitlines()
     assert lines[0].split() == ["PID", "INFO"]
     assert sorted(int(line.split()[0]) for line in lines[1:]) == sorted(cu.cgroup_procs(init))
@@ -156,7 +157,7 @@ def test_pause_resume(ctr):
 
 def test_pause_of_stopped_task_fails(ctr):
     ctr.start_detached("stopped", "true")
-    assert cu.wait_until(lambda: ctr.status("stopped") == "STOPPED")
+    assert wait_until(lambda: ctr.status("stopped") == "STOPPED", timeout=cu.WAIT)
     r = ctr("task", "pause", "stopped", check=False)
     assert r.returncode != 0 and "cannot pause a stopped container" in r.stderr
     r = ctr.exec("stopped", "e-late", "true", check=False)
@@ -169,8 +170,8 @@ def test_pause_of_stopped_task_fails(ctr):
 def test_task_kill(ctr):
     pid = ctr.start_detached("k", "sleep", "1000")
     ctr("task", "kill", "-s", "SIGKILL", "k")
-    assert cu.wait_until(lambda: ctr.status("k") == "STOPPED")
-    assert not cu.pid_alive(pid)
+    assert wait_until(lambda: ctr.status("k") == "STOPPED", timeout=cu.WAIT)
+    assert not pid_alive(pid)
     assert ctr.delete_task("k") == 137  # 128 + SIGKILL
     ctr("container", "delete", "k")
 
@@ -178,24 +179,24 @@ def test_task_kill(ctr):
 def test_task_kill_term(ctr):
     ctr.start_detached("kterm", "sh", "-c", "trap 'exit 7' TERM; while :; do sleep 0.05; done")
     ctr("task", "kill", "kterm")  # SIGTERM by default
-    assert cu.wait_until(lambda: ctr.status("kterm") == "STOPPED")
+    assert wait_until(lambda: ctr.status("kterm") == "STOPPED", timeout=cu.WAIT)
     assert ctr.delete_task("kterm") == 7  # the workload's TERM handler ran
     ctr("container", "delete", "kterm")
 
 
 def test_task_kill_all(ctr):
     pid = ctr.start_detached("kall", "sh", "-c", "sleep 1000 & sleep 1000 & wait")
-    assert cu.wait_until(lambda: len(cu.cgroup_procs(pid)) == 3)
+    assert wait_until(lambda: len(cu.cgroup_procs(pid)) == 3, timeout=cu.WAIT)
     procs = cu.cgroup_procs(pid)
     ctr("task", "kill", "--all", "-s", "SIGKILL", "kall")
-    assert cu.wait_until(lambda: not any(cu.pid_alive(p) for p in procs))
-    assert cu.wait_until(lambda: ctr.status("kall") == "STOPPED")
+    assert wait_until(lambda: not any(pid_alive(p) for p in procs), timeout=cu.WAIT)
+    assert wait_until(lambda: ctr.status("kall") == "STOPPED", timeout=cu.WAIT)
     ctr.remove("kall")
 
 
 def test_task_delete(ctr):
     ctr.start_detached("del", "sh", "-c", "exit 5")
-    assert cu.wait_until(lambda: ctr.status("del") == "STOPPED")
+    assert wait_until(lambda: ctr.status("del") == "STOPPED", timeout=cu.WAIT)
     assert ctr.delete_task("del") == 5
     assert "del" not in ctr.tasks()
     r = subprocess.run([ctr.runtime, "--root", os.path.join(ctr.runc_root, ctr.ns), "state", "del"],

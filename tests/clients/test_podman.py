@@ -19,6 +19,7 @@ import time
 import pytest
 
 import clientutil as cu
+from lib.common import pid_alive, wait_until  # noqa: E402 (on sys.path through clientutil)
 import podman_env
 
 TIMEOUT = podman_env.TIMEOUT
@@ -98,11 +99,11 @@ def test_run_pid_host_then_stop_kills_all(pm):
                           opts=["--pid=host"])
     with open(f"/proc/{pid}/status") as f:
         assert f"NSpid:\t{pid}\n" in f.read()  # one level: the host PID namespace
-    assert cu.wait_until(lambda: len(cu.cgroup_procs(pid)) == 3)
+    assert wait_until(lambda: len(cu.cgroup_procs(pid)) == 3, timeout=cu.WAIT)
     procs = cu.cgroup_procs(pid)
     pm("stop", "-t", "5", "hostpid")
     assert pm.status("hostpid") == "exited"
-    assert cu.wait_until(lambda: not any(cu.pid_alive(p) for p in procs))
+    assert wait_until(lambda: not any(pid_alive(p) for p in procs), timeout=cu.WAIT)
     pm("rm", "hostpid")
 
 
@@ -139,8 +140,9 @@ def test_exec_i_passes_stdin(pm, sleeper):
 
 def test_exec_d(pm, sleeper):
     pm("exec", "-d", sleeper, "sh", "-c", "sleep 0.2; echo detached > /tmp/exec-d")
-    assert cu.wait_until(
-        lambda: pm("exec", sleeper, "cat", "/tmp/exec-d", check=False).stdout == "detached\n")
+    assert wait_until(
+        lambda: pm("exec", sleeper, "cat", "/tmp/exec-d", check=False).stdout == "detached\n",
+        timeout=cu.WAIT)
 
 
 def test_exec_user_workdir_env(pm, sleeper):
@@ -153,14 +155,6 @@ def test_exec_missing_binary(pm, sleeper):
     r = pm("exec", sleeper, "/no/such/binary", check=False)
     assert r.returncode == 127
     assert "OCI runtime attempted to invoke a command that was not found" in r.stderr
-
-
-def test_exec_into_stopped_container_fails(pm):
-    pm("run", "--name", "done", IMG, "true")
-    r = pm("exec", "done", "true", check=False)
-    assert r.returncode != 0
-    assert "can only create exec sessions on running containers" in r.stderr
-    pm("rm", "done")
 
 
 # -- observe and change a running container -----------------------------------------------------
@@ -199,16 +193,8 @@ def test_pause_unpause(pm):
     pm("unpause", "frz")
     assert pm.status("frz") == "running"
     assert not cu.is_frozen(pid)
-    assert cu.wait_until(lambda: ticks() > n)
+    assert wait_until(lambda: ticks() > n, timeout=cu.WAIT)
     pm("rm", "-f", "-t", "0", "frz")
-
-
-def test_pause_of_stopped_container_fails(pm):
-    pm("run", "--name", "gone", IMG, "true")
-    r = pm("pause", "gone", check=False)
-    assert r.returncode != 0
-    assert "is not running, can't pause" in r.stderr
-    pm("rm", "gone")
 
 
 # -- stop, kill, wait, restart, rm --------------------------------------------------------------
@@ -230,7 +216,7 @@ def test_stop_falls_back_to_kill(pm):
     assert time.monotonic() - t0 >= 2
     assert pm.status("stubborn") == "exited"
     assert pm.exit_code("stubborn") == 137
-    assert not cu.pid_alive(pid)
+    assert not pid_alive(pid)
     pm("rm", "stubborn")
 
 
@@ -260,8 +246,8 @@ def test_restart(pm):
     pm("restart", "-t", "1", "again")
     assert pm.status("again") == "running"
     new = pm.pid("again")
-    assert new != pid and not cu.pid_alive(pid) and cu.pid_alive(new)
-    assert cu.wait_until(lambda: pm("logs", "again").stdout == "up\nup\n")
+    assert new != pid and not pid_alive(pid) and pid_alive(new)
+    assert wait_until(lambda: pm("logs", "again").stdout == "up\nup\n", timeout=cu.WAIT)
     pm("rm", "-f", "-t", "0", "again")
 
 
@@ -269,7 +255,7 @@ def test_rm_f_running(pm):
     pid = pm.run_detached("doomed", "sleep", "1000")
     pm("rm", "-f", "-t", "0", "doomed")
     assert "doomed" not in pm("ps", "-a", "--format", "{{.Names}}").stdout.split()
-    assert cu.wait_until(lambda: not cu.pid_alive(pid))
+    assert wait_until(lambda: not pid_alive(pid), timeout=cu.WAIT)
 
 
 def test_create_init_start(pm):
@@ -278,9 +264,9 @@ def test_create_init_start(pm):
     pm("init", "staged")
     assert pm.status("staged") == "initialized"
     pid = pm.pid("staged")
-    assert cu.pid_alive(pid)
+    assert pid_alive(pid)
     assert pm("logs", "staged").stdout == ""  # created but not started: nothing ran yet
     pm("start", "staged")
     assert pm.status("staged") == "running" and pm.pid("staged") == pid
-    assert cu.wait_until(lambda: pm("logs", "staged").stdout == "started\n")
+    assert wait_until(lambda: pm("logs", "staged").stdout == "started\n", timeout=cu.WAIT)
     pm("rm", "-f", "-t", "0", "staged")

@@ -19,12 +19,12 @@ import sys
 import pytest
 
 TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-REPO = os.path.dirname(TESTS_DIR)
 if TESTS_DIR not in sys.path:
     sys.path.insert(0, TESTS_DIR)
 
+from lib.common import ward_binary  # noqa: E402
 from lib.context import Session, TestContext  # noqa: E402
-from lib.runtime import find_runtime  # noqa: E402
+from lib.runtime import runtime_name  # noqa: E402
 
 _BINARY = {}
 
@@ -33,13 +33,12 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "ward_only: ward behaves differently from runc/crun here on purpose; skipped "
         "when WARD_RUNTIME is not ward")
-    binary = find_runtime(REPO)
+    binary = ward_binary()
     if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
         raise pytest.UsageError(
             f"runtime {binary} not found or not executable: build ward (make) or set "
             f"WARD_RUNTIME=/path/to/runtime (e.g. /usr/sbin/runc) or WARD_BUILD_DIR")
     _BINARY["path"] = binary
-    from lib.runtime import runtime_name
     _BINARY["name"] = runtime_name(binary)
 
 

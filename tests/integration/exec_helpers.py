@@ -3,23 +3,20 @@
 
 Each suite gets a private state root and a busybox rootfs (scripts/make-rootfs); each test gets
 its own bundle and a unique container id, and deletes its containers with `delete --force` even
-when it fails. WARD_RUNTIME names the ward binary; the default is ./ward of the build tree.
+when it fails. The binary is lib.common's: $WARD_RUNTIME, else $WARD_BUILD_DIR/ward, else ./ward.
 """
-import array
 import json
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
-import threading
-import time
 import uuid
 
 import pytest
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-WARD = os.environ.get("WARD_RUNTIME") or os.path.join(REPO, "ward")
+from lib.common import make_rootfs, ward_binary
+
+WARD = ward_binary()
 TIMEOUT = 30
 
 
@@ -80,15 +77,6 @@ def caps_mask(names):
     return m
 
 
-def proc_status(pid):
-    out = {}
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            k, _, v = line.partition(":")
-            out[k] = v.strip()
-    return out
-
-
 class Ward:
     """A state root and a rootfs shared by a module's tests."""
 
@@ -96,8 +84,7 @@ class Ward:
         self.base = base
         self.root = os.path.join(base, "state")
         self.rootfs = os.path.join(base, "rootfs")
-        subprocess.run([os.path.join(REPO, "scripts", "make-rootfs"), self.rootfs], check=True,
-                       timeout=120)
+        make_rootfs(self.rootfs)
         self.ids = []
 
     def run(self, *args, **kw):
@@ -150,63 +137,3 @@ def ctr(ward):
     cid, pid = ward.start()
     yield cid, pid
     run(ward.root, "delete", "--force", cid)
-
-
-class ConsoleReceiver:
-    """A --console-socket listener: receives the pty master (SCM_RIGHTS), collects its output."""
-
-    def __init__(self, directory):
-        self.path = os.path.join(directory, "console.sock")
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.bind(self.path)
-        self.sock.listen(1)
-        self.sock.settimeout(TIMEOUT)
-        self.output = b""
-        self.master = None
-        self.error = None
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self):
-        try:
-            conn, _ = self.sock.accept()
-            fds = array.array("i")
-            msg, anc, _, _ = conn.recvmsg(64, socket.CMSG_LEN(fds.itemsize))
-            for level, kind, data in anc:
-                if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-                    fds.frombytes(data[: fds.itemsize])
-            conn.close()
-            self.master = fds[0]
-            self.name = msg
-            while True:
-                try:
-                    chunk = os.read(self.master, 4096)
-                except OSError:  # EIO once every slave fd is closed
-                    break
-                if not chunk:
-                    break
-                self.output += chunk
-        except Exception as e:  # reported by the test
-            self.error = e
-
-    def wait(self, timeout=TIMEOUT):
-        self.thread.join(timeout)
-        return self.output.decode(errors="replace")
-
-    def close(self):
-        if self.master is not None:
-            try:
-                os.close(self.master)
-            except OSError:
-                pass
-        self.sock.close()
-
-
-def wait_for(pred, timeout=10.0, step=0.05):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        v = pred()
-        if v:
-            return v
-        time.sleep(step)
-    return pred()

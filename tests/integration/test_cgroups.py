@@ -6,7 +6,7 @@ import os
 import pytest
 
 from lib import hostcheck
-from lib.runtime import wait_pid_gone
+from lib.common import wait_pid_gone
 
 pytestmark = pytest.mark.skipif(not os.path.isdir("/sys/fs/cgroup/memory"),
                                 reason="these tests are for a cgroup v1 host (tests/vm has v2)")

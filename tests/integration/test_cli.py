@@ -170,3 +170,24 @@ def test_unknown_command_fails(ctx):
     res = ctx.rt.call("no-such-command")
     assert res.rc != 0
     assert res.err.strip()
+
+
+@pytest.mark.ward_only
+def test_systemd_cgroup_refused_only_where_a_cgroup_is_placed(ctx):
+    """podman passes --systemd-cgroup to every call: commands that work from a container's state
+    accept it; create and run, which would place a cgroup, refuse it with a clear error."""
+    b = ctx.bundle("sleep", "30")
+    cid = ctx.new_id()
+    ctx.create(cid, b)
+    for args in (("list",), ("state", cid), ("ps", cid), ("kill", cid, "KILL")):
+        res = ctx.rt.call(*args, global_args=("--systemd-cgroup",))
+        assert res.rc == 0, res
+    ctx.rt.wait_status(cid, "stopped")
+    res = ctx.rt.call("delete", cid, global_args=("--systemd-cgroup",))
+    assert res.rc == 0, res
+    other = ctx.new_id()
+    res = ctx.rt.call("create", "--bundle", b.path, other,
+                      global_args=("--systemd-cgroup",))
+    assert res.rc != 0
+    assert "--systemd-cgroup" in res.err and "cgroupfs" in res.err, res
+    assert other not in ctx.rt.list(fmt="json", check=False).out

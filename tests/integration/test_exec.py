@@ -6,10 +6,10 @@ import hashlib
 import os
 import shlex
 import subprocess
-import time
 
-from exec_helpers import (WARD, ConsoleReceiver, caps_mask, ctr, default_config,  # noqa: F401
-                          proc_status, ward, wait_for)
+from exec_helpers import WARD, caps_mask, ctr, default_config, ward  # noqa: F401
+from lib.common import proc_status, wait_until
+from lib.console import ConsoleReceiver, read_until_eof
 
 NOT_FOUND = ('exec failed: unable to start container process: exec: "nosuchcmd": '
              'executable file not found in $PATH')
@@ -243,13 +243,12 @@ def test_process_file_missing(ward, ctr, tmp_path):
 # ---- tty and fds ----
 
 def test_tty_through_console_socket(ward, ctr, tmp_path):
-    cons = ConsoleReceiver(str(tmp_path))
+    cons = ConsoleReceiver(tmp_path / "console.sock")
     try:
         r = ward.run("exec", "--tty", "--console-socket", cons.path, ctr[0], "sh", "-c",
                      "tty; test -t 0 && test -t 1 && echo isatty; exit 5")
         assert r.returncode == 5, r.stderr
-        out = cons.wait()
-        assert cons.error is None
+        out = read_until_eof(cons.wait()).decode(errors="replace")
         assert cons.name == b"/dev/ptmx"
         assert out.splitlines()[0].startswith("/dev/pts/")
         assert "isatty" in out
@@ -259,14 +258,14 @@ def test_tty_through_console_socket(ward, ctr, tmp_path):
 
 def test_process_file_terminal_with_console_socket(ward, ctr, tmp_path):
     # containerd's shim: terminal:true in the file, --console-socket, no --tty
-    cons = ConsoleReceiver(str(tmp_path))
+    cons = ConsoleReceiver(tmp_path / "console.sock")
     f = tmp_path / "p.json"
     f.write_text(json.dumps(podman_process(["tty"], terminal=True,
                                            consoleSize={"height": 30, "width": 100})))
     try:
         r = ward.run("exec", "--process", f, "--console-socket", cons.path, ctr[0])
         assert r.returncode == 0, r.stderr
-        assert cons.wait().startswith("/dev/pts/")
+        assert read_until_eof(cons.wait()).startswith(b"/dev/pts/")
     finally:
         cons.close()
 
@@ -398,7 +397,7 @@ def test_exec_clone_is_not_dumpable_inside_the_container(ward, tmp_path):
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         log = os.path.join(ward.rootfs, "tmp", "watch.log")
         try:
-            saw = wait_for(lambda: os.path.exists(log) and "DENIED" in open(log).read(), 20)
+            saw = wait_until(lambda: os.path.exists(log) and "DENIED" in open(log).read(), 20)
         finally:
             # release ward whatever happened (it blocks opening the fifo for writing)
             fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
@@ -423,7 +422,7 @@ def test_exec_clone_is_not_dumpable_inside_the_container(ward, tmp_path):
 
 def test_exec_into_stopped_container(ward):
     cid, init = ward.start(args=("true",))
-    assert wait_for(lambda: ward.state(cid)["status"] == "stopped")
+    assert wait_until(lambda: ward.state(cid)["status"] == "stopped")
     r = ward.run("exec", cid, "true")
     assert r.returncode == 1
     assert r.stderr.strip() == "ward: cannot exec in a stopped container"
@@ -466,3 +465,28 @@ def test_exec_without_path_in_environment(ward, ctr):
     r = ward.run("exec", ctr[0], "echo", "ok", env={})
     assert r.returncode == 0, r.stderr
     assert r.stdout == "ok\n"
+
+
+# ---- faults ----
+
+FAULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "faults")
+
+
+def test_failure_after_joining_pid_namespace_leaves_it(ward, ctr, tmp_path):
+    """ward enters the container's pid namespace (for its children) only around the clone3 of the
+    exec'd process: prctl(PR_SET_DUMPABLE) made to fail (LD_PRELOAD fault injection) must leave
+    ward back in its own pid namespace when it exits, or whatever it forks next (LeakSanitizer's
+    tracer, a hook) would be born in the container's. The library reports the namespace at exit;
+    the control is the same exec without the fault, which succeeds."""
+    so = tmp_path / "fail_dumpable.so"
+    subprocess.run(["cc", "-shared", "-fPIC", "-O2", "-Wall", "-Werror", "-o", str(so),
+                    os.path.join(FAULTS, "fail_dumpable.c"), "-ldl"], check=True)
+    report = tmp_path / "report"
+    ok = ward.run("exec", ctr[0], "true")
+    assert ok.returncode == 0, ok.stderr
+    # an AddressSanitizer build wants its runtime first among the preloaded libraries
+    asan = ":".join(o for o in (os.environ.get("ASAN_OPTIONS"), "verify_asan_link_order=0") if o)
+    env = dict(os.environ, LD_PRELOAD=str(so), WARD_FAULT_REPORT=str(report), ASAN_OPTIONS=asan)
+    r = ward.run("exec", ctr[0], "true", env=env)
+    assert r.returncode != 0 and "prctl(PR_SET_DUMPABLE)" in r.stderr, r.stderr
+    assert report.read_text().strip() == "pid_for_children_is_own=yes"

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from lib.hooks import hook_args, kinds, read_log, write_hook
-from lib.runtime import pid_alive, wait_pid_gone
+from lib.common import pid_alive, wait_pid_gone
 
 CREATE_KINDS = ("prestart", "createRuntime", "createContainer")
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from lib.runtime import pid_alive, wait_pid_gone
+from lib.common import pid_alive, wait_pid_gone
 
 
 def test_create_start_stopped(ctx):

@@ -3,7 +3,8 @@
 import os
 import time
 
-from exec_helpers import ctr, default_config, no_path_env, ward, wait_for  # noqa: F401
+from exec_helpers import ctr, default_config, no_path_env, ward  # noqa: F401
+from lib.common import wait_until
 
 FREEZER = "/sys/fs/cgroup/freezer"
 
@@ -33,7 +34,7 @@ def freezer_state(ward, cid):
 def test_pause_stops_the_container_and_resume_continues(ward):
     cid, pid, path = counter(ward, "count-a")
     try:
-        assert wait_for(lambda: read_count(path) > 20)
+        assert wait_until(lambda: read_count(path) > 20)
         r = ward.run("pause", cid, env=no_path_env())
         assert r.returncode == 0, r.stderr
         assert ward.state(cid)["status"] == "paused"
@@ -45,14 +46,14 @@ def test_pause_stops_the_container_and_resume_continues(ward):
         assert r.returncode == 0, r.stderr
         assert ward.state(cid)["status"] == "running"
         assert freezer_state(ward, cid) == "THAWED"
-        assert wait_for(lambda: read_count(path) > a + 20)
+        assert wait_until(lambda: read_count(path) > a + 20)
     finally:
         ward.run("delete", "--force", cid, env=no_path_env())
 
 
 def test_pause_of_a_stopped_container(ward):
     cid, _ = ward.start(args=("true",))
-    assert wait_for(lambda: ward.state(cid)["status"] == "stopped")
+    assert wait_until(lambda: ward.state(cid)["status"] == "stopped")
     r = ward.run("pause", cid, env=no_path_env())
     assert r.returncode == 1
     assert r.stderr.strip() == f'ward: container "{cid}" is not running'
@@ -111,7 +112,7 @@ def test_status_values_through_a_lifecycle_without_path(ward):
     assert ward.state(cid)["status"] == "running"
     r = ward.run("kill", cid, "9", env=env)  # podman sends numbers
     assert r.returncode == 0, r.stderr
-    assert wait_for(lambda: ward.state(cid)["status"] == "stopped")
+    assert wait_until(lambda: ward.state(cid)["status"] == "stopped")
     r = ward.run("delete", cid, env=env)
     assert r.returncode == 0, r.stderr
     assert ward.run("state", cid).returncode == 1

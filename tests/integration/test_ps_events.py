@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """ps (json: host pids, like runc) and events (--stats: one JSON line; else a stream)."""
 import json
-import subprocess
 import time
 
-from exec_helpers import WARD, ctr, default_config, ward, wait_for  # noqa: F401
+from exec_helpers import WARD, ctr, default_config, ward  # noqa: F401
+from lib.common import wait_until
 
 
 def test_ps_json_lists_host_pids(ward, ctr, tmp_path):
@@ -67,12 +67,21 @@ def test_events_stream_ends_when_the_container_stops(ward):
 
 
 def test_events_of_a_stopped_container(ward):
-    cid, _ = ward.start(args=("true",))
-    assert wait_for(lambda: ward.state(cid)["status"] == "stopped")
+    """A stopped container's cgroup stays until delete: --stats gives its last counters, a
+    stream gives them once and ends; once deleted, a clear error."""
+    cid, _ = ward.start(args=("sh", "-c", "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done"))
+    assert wait_until(lambda: ward.state(cid)["status"] == "stopped")
+    r = ward.run("events", "--stats", cid)
+    assert r.returncode == 0, r.stderr
+    ev = json.loads(r.stdout)
+    assert ev["type"] == "stats" and ev["id"] == cid
+    assert ev["data"]["cpu"]["usage"]["total"] > 0
+    r = ward.run("events", "--interval", "50ms", cid, timeout=20)
+    assert r.returncode == 0 and len(r.stdout.splitlines()) == 1, r
+    ward.run("delete", cid)
     r = ward.run("events", "--stats", cid)
     assert r.returncode == 1
-    assert f'container "{cid}" is not running' in r.stderr
-    ward.run("delete", cid)
+    assert f'container "{cid}" does not exist' in r.stderr
 
 
 def test_events_bad_interval(ward, ctr):

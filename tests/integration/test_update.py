@@ -6,7 +6,8 @@ import os
 
 import pytest
 
-from exec_helpers import ctr, no_path_env, ward, wait_for  # noqa: F401
+from exec_helpers import ctr, no_path_env, ward  # noqa: F401
+from lib.common import wait_until
 
 CG = "/sys/fs/cgroup"
 
@@ -131,8 +132,29 @@ def test_update_limit_below_usage_is_refused_and_not_recorded(ward, ctr):
 
 def test_update_of_a_stopped_container(ward):
     cid, _ = ward.start(args=("true",))
-    assert wait_for(lambda: ward.state(cid)["status"] == "stopped")
+    assert wait_until(lambda: ward.state(cid)["status"] == "stopped")
     r = ward.run("update", "--memory", "100m", cid)
     assert r.returncode == 1
     assert r.stderr.strip() == f'ward: container "{cid}" is not running'
     ward.run("delete", cid)
+
+
+def test_update_refused_half_way_changes_nothing(ward, ctr):
+    """A memory limit the kernel takes and a realtime runtime it refuses (above the period):
+    all or nothing, so the memory limit is rolled back and the saved config is unchanged."""
+    cid = ctr[0]
+    mem_before = cg_read(ward, cid, "memory", "memory.limit_in_bytes")
+    shares_before = cg_read(ward, cid, "cpu", "cpu.shares")
+    saved_before = saved_resources(ward, cid)
+    r = ward.run("update", "--memory", "200m", "--cpu-shares", "333", "--cpu-rt-period", "1000000",
+                 "--cpu-rt-runtime", "2000000", cid)
+    assert r.returncode == 1
+    assert "rt_" in r.stderr, r.stderr
+    assert cg_read(ward, cid, "memory", "memory.limit_in_bytes") == mem_before
+    assert cg_read(ward, cid, "cpu", "cpu.shares") == shares_before
+    assert saved_resources(ward, cid) == saved_before
+    # control: the same limits without the bad value are applied
+    r = ward.run("update", "--memory", "200m", "--cpu-shares", "333", cid)
+    assert r.returncode == 0, r.stderr
+    assert cg_read(ward, cid, "memory", "memory.limit_in_bytes") == str(200 << 20)
+    assert cg_read(ward, cid, "cpu", "cpu.shares") == "333"

@@ -4,7 +4,6 @@
 Resources, the eBPF device filter, CLONE_INTO_CGROUP, freeze, update and cleanup, all on v2."""
 
 import os
-import subprocess
 import time
 
 import pytest
@@ -142,3 +141,32 @@ def test_kill_all_and_cleanup_on_delete(ctx):
     ctx.rt.wait_status(cid, "stopped")
     ctx.rt.delete(cid)
     assert not os.path.exists(CG + cg)
+
+
+def test_update_refused_half_way_changes_nothing(ctx):
+    """memory is written before cpu; a realtime runtime (which v2 does not have) is refused after
+    it: the memory limit is rolled back and the saved config is unchanged."""
+    b = ctx.bundle(script="sleep 60")
+    b.linux["resources"]["memory"] = {"limit": 64 * MIB}
+    cid, cg = _created(ctx, b)
+    saved = os.path.join(ctx.rt.root, cid, "config.json")
+    before = open(saved).read()
+    res = ctx.rt.call("update", "--memory", "100m", "--cpu-rt-runtime", "1000", cid)
+    assert res.rc == 1 and "realtime" in res.err and "rolled back" not in res.err, res
+    assert int(_read(cg, "memory.max")) == 64 * MIB
+    assert open(saved).read() == before
+    res = ctx.rt.call("update", "--memory", "100m", cid)
+    assert res.rc == 0, res
+    assert int(_read(cg, "memory.max")) == 100 * MIB
+
+
+def test_state_records_the_oom_kill(ctx):
+    b = ctx.bundle(script="x=a; while true; do x=$x$x$x$x; done")  # the init itself grows
+    b.linux["resources"]["memory"] = {"limit": 16 * MIB, "swap": 16 * MIB}
+    cid, cg = _created(ctx, b)
+    ctx.rt.start(cid)
+    st = ctx.rt.wait_status(cid, "stopped")
+    assert st["status"] == "stopped"
+    assert st["ward"]["oomKilled"] is True, st
+    stats = ctx.rt.call("events", "--stats", cid, check=True)
+    assert '"type":"stats"' in stats.out

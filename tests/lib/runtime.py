@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Drive an OCI runtime's CLI (ward, or runc/crun for comparison) against a private --root.
 
-    rt = Runtime(find_runtime(repo), root=tmp/"root", workdir=tmp/"calls")
+    rt = Runtime(common.ward_binary(), root=tmp/"root", workdir=tmp/"calls")
     rt.create(cid, bundle); rt.start(cid); rt.state(cid)["status"]; rt.delete(cid, force=True)
     problems = rt.cleanup()   # delete --force every id it created, then list what is left
 
@@ -17,16 +17,9 @@ import signal
 import subprocess
 import time
 
+from .common import wait_pid_gone
+
 DEFAULT_TIMEOUT = 30
-
-
-def find_runtime(repo):
-    """The runtime under test: $WARD_RUNTIME, else $WARD_BUILD_DIR/ward, else <repo>/ward."""
-    explicit = os.environ.get("WARD_RUNTIME")
-    if explicit:
-        return os.path.abspath(explicit)
-    build_dir = os.environ.get("WARD_BUILD_DIR", str(repo))
-    return os.path.abspath(os.path.join(build_dir, "ward"))
 
 
 def extra_global_args():
@@ -80,26 +73,6 @@ def _read(path):
             return f.read()
     except FileNotFoundError:
         return ""
-
-
-def pid_alive(pid):
-    """True while pid exists and is not a zombie."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            stat = f.read()
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    state = stat.rsplit(")", 1)[1].split()[0]
-    return state not in ("Z", "X")
-
-
-def wait_pid_gone(pid, timeout=5.0):
-    deadline = time.monotonic() + timeout
-    while pid_alive(pid):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 class Runtime:

@@ -2,7 +2,7 @@
 """Fixtures of the escape battery: the static attack programs, a busybox rootfs, ward with a temp
 --root, the generous container config every attempt starts from, and the battery's tally.
 
-The runtime under test: $WARD_RUNTIME, else $WARD_BUILD_DIR/ward, else ./ward at the repo root.
+The runtime under test: lib.common's ($WARD_RUNTIME, else $WARD_BUILD_DIR/ward, else ./ward).
 """
 import os
 import shutil
@@ -13,18 +13,18 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import battery  # noqa: E402
-from wardlib import Ward, ward_binary  # noqa: E402
-
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent.parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+import battery  # noqa: E402
+from lib.common import make_rootfs, ward_binary  # noqa: E402
+from wardlib import Ward  # noqa: E402
+
 PROGS = HERE / "progs"
 
 
 @pytest.fixture(scope="session")
 def ward_bin():
-    path = ward_binary(REPO)
+    path = ward_binary()
     if not os.access(path, os.X_OK):
         pytest.fail(f"no ward binary at {path}: build it (make) or set WARD_RUNTIME")
     if os.geteuid() != 0:
@@ -56,7 +56,7 @@ def progs(tmp_path_factory):
 def rootfs_template(tmp_path_factory, progs):
     """A busybox rootfs (scripts/make-rootfs) with the programs in /sec."""
     root = tmp_path_factory.mktemp("rootfs-template") / "rootfs"
-    subprocess.run([str(REPO / "scripts" / "make-rootfs"), str(root)], check=True)
+    make_rootfs(root)
     (root / "sec").mkdir()
     (root / "mnt").mkdir(exist_ok=True)
     for name, exe in progs.items():

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import battery
 from escape import describe
+from lib.common import wait_until
 from wardlib import generous_config, parse_result
 
 
@@ -20,12 +21,15 @@ def _sha256(path):
 
 
 def _wait_file(path, timeout=20):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if os.path.exists(path):
-            return True
-        time.sleep(0.02)
-    return False
+    return wait_until(lambda: os.path.exists(path), timeout=timeout, step=0.02)
+
+
+def _json_file(path):
+    """The JSON document in path, or None while it is missing or still being written."""
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
 
 
 def _processes_running(binary):
@@ -62,9 +66,9 @@ def _exe_scenario(ward, tmp_path, attacker):
                                          binary=wardcopy),
                                stdin=subprocess.DEVNULL, stdout=log, stderr=log)
     try:
-        assert _wait_file(shared / "state.json"), "the createRuntime hook never ran"
-        time.sleep(0.1)  # the hook is still writing
-        pid_b = json.loads((shared / "state.json").read_text())["pid"]
+        state = wait_until(lambda: _json_file(shared / "state.json"), timeout=20)
+        assert state, "the createRuntime hook never wrote the container's state"
+        pid_b = state["pid"]
         targets = [pid_b, creator.pid]
         for pid in targets:
             assert os.readlink(f"/proc/{pid}/exe") == str(wardcopy), pid
@@ -75,10 +79,8 @@ def _exe_scenario(ward, tmp_path, attacker):
         creator.wait(timeout=60)
         log.close()
         ward.cmd("delete", "--force", cid_b)
-    end = time.monotonic() + 10
-    while _processes_running(wardcopy) and time.monotonic() < end:
-        time.sleep(0.05)
-    assert not _processes_running(wardcopy), "a process still runs the ward copy"
+    assert wait_until(lambda: not _processes_running(wardcopy)), \
+        "a process still runs the ward copy"
     (shared / "go").touch()
     res = result()
     assert _sha256(wardcopy) == digest, "THE WARD BINARY WAS MODIFIED"
@@ -119,12 +121,7 @@ def test_cve_2019_5736_overwrite_runtime_binary(ward, tmp_path):
                                stderr=err, timeout=60)
         assert r.returncode == 0, errfile.read_text()
 
-        def result():
-            end = time.monotonic() + 40
-            while time.monotonic() < end and parse_result(outfile.read_text()) is None:
-                time.sleep(0.05)
-            return parse_result(outfile.read_text())
-        return result
+        return lambda: wait_until(lambda: parse_result(outfile.read_text()), timeout=40)
 
     (tmp_path / "attack").mkdir()
     res = _exe_scenario(ward, tmp_path / "attack", in_container)

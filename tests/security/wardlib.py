@@ -5,9 +5,10 @@ import json
 import os
 import signal
 import subprocess
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from lib.common import wait_until
 
 # Capability names by bit number (linux/capability.h).
 CAP_NAMES = [
@@ -18,14 +19,6 @@ CAP_NAMES = [
     "LEASE", "AUDIT_WRITE", "AUDIT_CONTROL", "SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG",
     "WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE",
 ]
-
-
-def ward_binary(repo):
-    if os.environ.get("WARD_RUNTIME"):
-        return os.environ["WARD_RUNTIME"]
-    if os.environ.get("WARD_BUILD_DIR"):
-        return os.path.join(os.environ["WARD_BUILD_DIR"], "ward")
-    return str(Path(repo) / "ward")
 
 
 def host_caps():
@@ -193,13 +186,10 @@ class Ward:
         return json.loads(r.stdout)
 
     def wait_stopped(self, cid, timeout=20):
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
+        def stopped():
             r = self.cmd("state", cid)
-            if r.returncode != 0 or json.loads(r.stdout)["status"] == "stopped":
-                return True
-            time.sleep(0.05)
-        return False
+            return r.returncode != 0 or json.loads(r.stdout)["status"] == "stopped"
+        return wait_until(stopped, timeout=timeout)
 
     def cleanup(self):
         for cid in self.ids:

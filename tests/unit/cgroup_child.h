@@ -1,17 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* A child process for the cgroup tests: it counts (to show freezing) and probes device access. */
+/* A child process for the cgroup tests (tap.h's child processes): it counts (to show freezing) and
+ * probes device access. */
 #ifndef WARD_TESTS_CGROUP_CHILD_H
 #define WARD_TESTS_CGROUP_CHILD_H
 
-#include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
+
+#include "tests/unit/tap.h"
 
 static const char *const probes[] = {"/dev/null", "/dev/zero", "/dev/kmsg"};
 #define N_PROBES 3
@@ -51,7 +48,7 @@ static inline int spawn(child *c)
     c->counter = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (c->counter == MAP_FAILED || pipe2(cmd, O_CLOEXEC) < 0 || pipe2(res, O_CLOEXEC) < 0)
         return -1;
-    c->pid = fork();
+    c->pid = child_fork();
     if (c->pid < 0)
         return -1;
     if (c->pid == 0) {
@@ -77,19 +74,12 @@ static inline int probe(child *c, int res[N_PROBES])
                                                                                             : -1;
 }
 
+/* Wait up to 3 s for the child to exit, then kill it. */
 static inline void reap(child *c, int *status)
 {
     if (c->pid <= 0)
         return;
-    for (int i = 0; i < 300; i++) {
-        if (waitpid(c->pid, status, WNOHANG) == c->pid) {
-            c->pid = 0;
-            return;
-        }
-        usleep(10000);
-    }
-    kill(c->pid, SIGKILL);
-    waitpid(c->pid, status, 0);
+    *status = child_wait(c->pid, 3000);
     c->pid = 0;
 }
 

@@ -2,9 +2,11 @@
 /*
  * ward_quote_check against quotes made in software (OpenSSL signs a TPMS_ATTEST marshalled by
  * tpm2-tss), so that every check can be hit without a TPM: good quote, wrong nonce, PCR values,
- * selection, tampered attest and signature, wrong key type.
+ * selection, tampered attest and signature, wrong key type; and ward_evidence_verify's own refusal
+ * of an empty nonce.
  */
 #include "attest/codec.h"
+#include "attest/evidence.h"
 #include "attest/quote.h"
 #include "tests/unit/tap.h"
 
@@ -90,6 +92,57 @@ static int check(ward_quote *q, EVP_PKEY *key, const char *want, const char *nam
                   err.msg);
 }
 
+/* Evidence around a quote made for nonce (PCRs 16 and 23 zero: what an empty event log replays). */
+static char *evidence_for(EVP_PKEY *key, const uint8_t *nonce, size_t nonce_len)
+{
+    ward_quote q;
+    ward_evidence e = {.quote = &q,
+                       .nonce = nonce,
+                       .nonce_len = nonce_len,
+                       .ak_pem = "",
+                       .tcti = "swtpm:host=127.0.0.1,port=2321",
+                       .node_class = WARD_NODE_VTPM};
+    ward_err err = {0};
+    char *json = NULL;
+    size_t len;
+
+    memset(&q, 0, sizeof(q));
+    q.pcr_mask = (1u << 16) | (1u << 23);
+    make_attest(&q, nonce, nonce_len);
+    sign(&q, key);
+    if (ward_evidence_to_json(&e, &json, &len, &err) < 0)
+        printf("# evidence: %s\n", err.msg);
+    ward_quote_free(&q);
+    return json;
+}
+
+/*
+ * A quote made without a nonce (tpm2_quote without -q, or one replayed from anywhere) must not
+ * verify because the verifier passed no nonce: the library refuses it, whatever its caller checks.
+ */
+static void evidence_needs_a_nonce(EVP_PKEY *key)
+{
+    char *with = evidence_for(key, NONCE, sizeof(NONCE));
+    char *without = evidence_for(key, NONCE, 0);
+    ward_verified v;
+    ward_err err = {0};
+    int r;
+
+    r = with ? ward_evidence_verify(with, NONCE, sizeof(NONCE), key, NULL, &v, &err) : -1;
+    tap_ok(r == 0, "control: evidence for a 32-byte nonce verifies with it %s", err.msg);
+    r = without ? ward_evidence_verify(without, NONCE, 0, key, NULL, &v, &err) : 0;
+    tap_ok(r < 0 && err.errnum == EINVAL &&
+               strcmp(err.msg, "nonce: must be 8 to 64 bytes, got 0") == 0,
+           "evidence quoted without a nonce is refused for an empty nonce: %s", err.msg);
+    r = without ? ward_evidence_verify(without, NULL, 0, key, NULL, &v, &err) : 0;
+    tap_ok(r < 0 && err.errnum == EINVAL, "and for no nonce at all: %s", err.msg);
+    r = with ? ward_evidence_verify(with, NONCE, 7, key, NULL, &v, &err) : 0;
+    tap_ok(r < 0 && err.errnum == EINVAL && strstr(err.msg, "got 7") != NULL,
+           "a nonce shorter than 8 bytes is refused: %s", err.msg);
+    free(with);
+    free(without);
+}
+
 int main(void)
 {
     EVP_PKEY *key = EVP_EC_gen("P-256"), *other = EVP_EC_gen("P-256");
@@ -135,6 +188,8 @@ int main(void)
     sign(&q, key);
     check(&q, key, "quote nonce does not match", "other nonce");
     ward_quote_free(&q);
+
+    evidence_needs_a_nonce(key);
 
     EVP_PKEY_free(key);
     EVP_PKEY_free(other);

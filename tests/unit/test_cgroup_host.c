@@ -443,7 +443,8 @@ static void test_bpf_enforced(void)
     int res[N_PROBES], status;
     cg_dev_rule rules[] = {{false, 'a', -1, -1, CG_ACC_ALL}, {true, 'c', 1, 3, CG_ACC_ALL}};
     if (!L->unified[0]) {
-        tap_ok(1, "no unified hierarchy on this host: eBPF enforcement checked by the pure test");
+        tap_skip(7, "no cgroup2 hierarchy on this host: tests/vm runs the eBPF device filter on "
+                    "pure v2 (v2_cgroups.py)");
         return;
     }
     snprintf(dir, sizeof(dir), "%s%s/bpf", L->unified, base);

@@ -58,10 +58,7 @@ static void test_clone_into(const ward_cgroup *cg)
                 _exit(0);
         _exit(1);
     }
-    int status = -1;
-    if (pid > 0)
-        waitpid((pid_t)pid, &status, 0);
-    tap_ok(pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+    tap_ok(child_exit_code(child_wait((pid_t)pid, -1)) == 0,
            "clone3(CLONE_INTO_CGROUP) starts a child inside the cgroup");
     close(fd);
 }

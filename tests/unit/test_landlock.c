@@ -50,7 +50,7 @@ static int run_ll(const spec_config *cfg, const ward_hostconf *hc, bool landlock
                   void *arg)
 {
     ll_run r = {cfg, hc, landlock, false, fn, arg};
-    return exit_code(run_confined(NULL, ll_child, &r));
+    return child_exit_code(run_confined(NULL, ll_child, &r));
 }
 
 static int p_create(void *a)
@@ -157,8 +157,7 @@ static void test_scoping(const spec_config *cfg, int abi)
     pid_t sleeper;
 
     if (abi < 6) {
-        for (int i = 0; i < 5; i++)
-            printf("ok %d - # SKIP Landlock ABI %d has no scoping\n", ++tap_count, abi);
+        tap_skip(5, "this kernel's Landlock ABI %d has no scoping (ABI 6)", abi);
         return;
     }
     snprintf(name, sizeof(name), "ward-landlock-test-%d", (int)getpid());
@@ -174,8 +173,7 @@ static void test_scoping(const spec_config *cfg, int abi)
            "control: the same connect without Landlock works");
     close(srv);
 
-    fflush(NULL);
-    sleeper = fork();
+    sleeper = child_fork();
     if (sleeper == 0) {
         pause();
         _exit(0);
@@ -187,7 +185,7 @@ static void test_scoping(const spec_config *cfg, int abi)
     tap_ok(run_ll(cfg, NULL, true, p_kill_own_child, NULL) == 0,
            "kill() of a child inside the domain works");
     kill(sleeper, SIGKILL);
-    waitpid(sleeper, NULL, 0);
+    child_wait(sleeper, -1);
 }
 
 /* bit 0: bind 18080 failed EACCES; bit 1: bind 18081 failed EACCES; bit 2: connect EACCES */
@@ -224,17 +222,17 @@ static void test_net(spec_config *cfg, int abi)
     cfg->annotations.items = ann;
     cfg->annotations.len = 2;
     if (abi < 4) {
-        printf("ok %d - # SKIP Landlock ABI %d has no TCP rules\n", ++tap_count, abi);
+        tap_skip(2, "this kernel's Landlock ABI %d has no TCP rules (ABI 4)", abi);
     } else {
-        tap_ok(exit_code(run_confined(NULL, ll_child, &r)) == (2 | 4),
+        tap_ok(child_exit_code(run_confined(NULL, ll_child, &r)) == (2 | 4),
                "bind to the listed port works, to another EACCES; connect=\"\" denies connect");
         r.landlock = false;
-        tap_ok(exit_code(run_confined(NULL, ll_child, &r)) == 0,
+        tap_ok(child_exit_code(run_confined(NULL, ll_child, &r)) == 0,
                "control: both binds and no EACCES on connect without Landlock");
         r.landlock = true;
     }
     cfg->annotations.len = 0;
-    tap_ok(exit_code(run_confined(NULL, ll_child, &r)) == 0,
+    tap_ok(child_exit_code(run_confined(NULL, ll_child, &r)) == 0,
            "without the annotations TCP is not restricted");
     cfg->annotations.items = bad;
     cfg->annotations.len = 1;
@@ -274,8 +272,7 @@ static void report_of(const spec_config *cfg, char *buf, size_t len)
     buf[0] = '\0';
     if (pipe(pfd) < 0)
         return;
-    fflush(NULL);
-    pid = fork();
+    pid = child_fork();
     if (pid == 0) {
         char *report = NULL;
         ward_err err = {0};
@@ -290,7 +287,7 @@ static void report_of(const spec_config *cfg, char *buf, size_t len)
     n = read(pfd[0], buf, len - 1);
     buf[n > 0 ? n : 0] = '\0';
     close(pfd[0]);
-    waitpid(pid, NULL, 0);
+    child_wait(pid, -1);
 }
 
 /* Own pid and network namespaces already isolate signals and abstract sockets: no scoping. */

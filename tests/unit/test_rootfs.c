@@ -8,7 +8,7 @@
 #include <linux/magic.h>
 #include <sys/statvfs.h>
 
-#include "tests/unit/rootfs_harness.h"
+#include "tests/unit/rootfs_helpers.h"
 
 #ifndef CGROUP_SUPER_MAGIC
 #define CGROUP_SUPER_MAGIC 0x27e0eb
@@ -127,55 +127,60 @@ static void check_mounts(void)
     char buf[256];
     struct statvfs sv;
 
-    check(fs_is("/proc", PROC_SUPER_MAGIC), "/proc is procfs");
-    check(read_file("/proc/self/comm", buf, sizeof(buf)) > 0, "/proc/self/comm is readable");
-    check(fs_is("/data", TMPFS_MAGIC), "/data is a tmpfs");
-    check(statvfs("/data", &sv) == 0 && (sv.f_flag & ST_RDONLY) && (sv.f_flag & ST_NOSUID),
-          "/data is ro,nosuid (statvfs)");
-    check(open_fails_with("/data/f", O_WRONLY | O_CREAT, EROFS), "/data: create is EROFS");
-    check(fs_is("/dev/shm", TMPFS_MAGIC) &&
-              mount_flags_have("/dev/shm", ST_NOSUID | ST_NODEV | ST_NOEXEC),
-          "/dev/shm is tmpfs nosuid,nodev,noexec");
-    check(fs_is("/dev/pts", DEVPTS_SUPER_MAGIC), "/dev/pts is devpts");
-    check(fs_is("/dev/mqueue", MQUEUE_MAGIC), "/dev/mqueue is mqueue");
-    check(fs_is("/sys", SYSFS_MAGIC) && mount_flags_have("/sys", ST_RDONLY), "/sys is sysfs, ro");
-    check(read_file("/etc/hostfile", buf, sizeof(buf)) > 0 && strcmp(buf, "host-bind-content") == 0,
-          "bind of a host file is visible at /etc/hostfile");
-    check(open_fails_with("/etc/hostfile", O_WRONLY, EROFS) &&
-              mount_flags_have("/etc/hostfile", ST_NOSUID),
-          "bind with ro,nosuid was remounted ro,nosuid");
-    check(read_file("/copyup/file", buf, sizeof(buf)) > 0 && strcmp(buf, "copy-me") == 0 &&
-              fs_is("/copyup", TMPFS_MAGIC) && symlink_is("/copyup/link", "file"),
-          "tmpcopyup: the tmpfs holds the image's files and symlinks");
-    check(open_fails_with("/recro/sub/f", O_WRONLY | O_CREAT, EROFS) &&
-              open_fails_with("/recro/f", O_WRONLY | O_CREAT, EROFS),
-          "rro: the submount is read-only too");
-    check(open_fails_with("/plainro/f", O_WRONLY | O_CREAT, EROFS) &&
-              open_works("/plainro/sub/f", O_WRONLY | O_CREAT),
-          "control: plain ro leaves the submount writable");
+    child_check(fs_is("/proc", PROC_SUPER_MAGIC), "/proc is procfs");
+    child_check(read_file("/proc/self/comm", buf, sizeof(buf)) > 0, "/proc/self/comm is readable");
+    child_check(fs_is("/data", TMPFS_MAGIC), "/data is a tmpfs");
+    child_check(statvfs("/data", &sv) == 0 && (sv.f_flag & ST_RDONLY) && (sv.f_flag & ST_NOSUID),
+                "/data is ro,nosuid (statvfs)");
+    child_check(open_fails_with("/data/f", O_WRONLY | O_CREAT, EROFS), "/data: create is EROFS");
+    child_check(fs_is("/dev/shm", TMPFS_MAGIC) &&
+                    mount_flags_have("/dev/shm", ST_NOSUID | ST_NODEV | ST_NOEXEC),
+                "/dev/shm is tmpfs nosuid,nodev,noexec");
+    child_check(fs_is("/dev/pts", DEVPTS_SUPER_MAGIC), "/dev/pts is devpts");
+    child_check(fs_is("/dev/mqueue", MQUEUE_MAGIC), "/dev/mqueue is mqueue");
+    child_check(fs_is("/sys", SYSFS_MAGIC) && mount_flags_have("/sys", ST_RDONLY),
+                "/sys is sysfs, ro");
+    child_check(read_file("/etc/hostfile", buf, sizeof(buf)) > 0 &&
+                    strcmp(buf, "host-bind-content") == 0,
+                "bind of a host file is visible at /etc/hostfile");
+    child_check(open_fails_with("/etc/hostfile", O_WRONLY, EROFS) &&
+                    mount_flags_have("/etc/hostfile", ST_NOSUID),
+                "bind with ro,nosuid was remounted ro,nosuid");
+    child_check(read_file("/copyup/file", buf, sizeof(buf)) > 0 && strcmp(buf, "copy-me") == 0 &&
+                    fs_is("/copyup", TMPFS_MAGIC) && symlink_is("/copyup/link", "file"),
+                "tmpcopyup: the tmpfs holds the image's files and symlinks");
+    child_check(open_fails_with("/recro/sub/f", O_WRONLY | O_CREAT, EROFS) &&
+                    open_fails_with("/recro/f", O_WRONLY | O_CREAT, EROFS),
+                "rro: the submount is read-only too");
+    child_check(open_fails_with("/plainro/f", O_WRONLY | O_CREAT, EROFS) &&
+                    open_works("/plainro/sub/f", O_WRONLY | O_CREAT),
+                "control: plain ro leaves the submount writable");
 }
 
 static void check_idmap(void)
 {
     struct stat st;
-    check(stat("/idmapped/owned-by-root", &st) == 0 && st.st_uid == 1000 && st.st_gid == 1000,
-          "idmap: a file owned by 0 shows as 1000 (uid %d)",
-          stat("/idmapped/owned-by-root", &st) == 0 ? (int)st.st_uid : -1);
+    child_check(stat("/idmapped/owned-by-root", &st) == 0 && st.st_uid == 1000 && st.st_gid == 1000,
+                "idmap: a file owned by 0 shows as 1000 (uid %d)",
+                stat("/idmapped/owned-by-root", &st) == 0 ? (int)st.st_uid : -1);
 }
 
 static void check_cgroup(void)
 {
     char buf[4096], self[32];
-    check(fs_is("/sys/fs/cgroup", TMPFS_MAGIC) || fs_is("/sys/fs/cgroup", CGROUP2_SUPER_MAGIC),
-          "/sys/fs/cgroup is mounted");
-    check(mount_flags_have("/sys/fs/cgroup", ST_RDONLY), "/sys/fs/cgroup is read-only");
+    child_check(fs_is("/sys/fs/cgroup", TMPFS_MAGIC) ||
+                    fs_is("/sys/fs/cgroup", CGROUP2_SUPER_MAGIC),
+                "/sys/fs/cgroup is mounted");
+    child_check(mount_flags_have("/sys/fs/cgroup", ST_RDONLY), "/sys/fs/cgroup is read-only");
     if (fs_is("/sys/fs/cgroup", TMPFS_MAGIC)) {
         snprintf(self, sizeof(self), "%d\n", getpid());
-        check(fs_is("/sys/fs/cgroup/memory", CGROUP_SUPER_MAGIC), "cgroup v1: memory hierarchy");
-        check(read_file("/sys/fs/cgroup/memory/cgroup.procs", buf, sizeof(buf)) > 0 &&
-                  strstr(buf, self) != NULL,
-              "cgroup v1: memory shows the container's own cgroup");
-        check(mount_flags_have("/sys/fs/cgroup/memory", ST_RDONLY), "cgroup v1: memory is ro");
+        child_check(fs_is("/sys/fs/cgroup/memory", CGROUP_SUPER_MAGIC),
+                    "cgroup v1: memory hierarchy");
+        child_check(read_file("/sys/fs/cgroup/memory/cgroup.procs", buf, sizeof(buf)) > 0 &&
+                        strstr(buf, self) != NULL,
+                    "cgroup v1: memory shows the container's own cgroup");
+        child_check(mount_flags_have("/sys/fs/cgroup/memory", ST_RDONLY),
+                    "cgroup v1: memory is ro");
     }
 }
 
@@ -190,22 +195,23 @@ static void check_devices(void)
     char buf[8];
 
     for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
-        check(is_chardev(defaults[i].path, defaults[i].maj, defaults[i].min, 0666),
-              "%s is c %u:%u 0666", defaults[i].path, defaults[i].maj, defaults[i].min);
-    check(is_chardev("/dev/fuse", 10, 229, 0600), "linux.devices: /dev/fuse is c 10:229 0600");
-    check(lstat("/dev/myfifo", &st) == 0 && S_ISFIFO(st.st_mode), "linux.devices: fifo");
-    check(read_file("/dev/zero", buf, sizeof(buf)) == sizeof(buf) - 1 && buf[0] == 0,
-          "/dev/zero reads zeros");
-    check(symlink_is("/dev/ptmx", "pts/ptmx"), "/dev/ptmx -> pts/ptmx");
-    check(open_works("/dev/ptmx", O_RDWR | O_NOCTTY), "/dev/ptmx opens a pty");
-    check(symlink_is("/dev/fd", "/proc/self/fd"), "/dev/fd -> /proc/self/fd");
-    check(symlink_is("/dev/stdin", "/proc/self/fd/0") &&
-              symlink_is("/dev/stdout", "/proc/self/fd/1") &&
-              symlink_is("/dev/stderr", "/proc/self/fd/2"),
-          "/dev/stdin, stdout, stderr symlinks");
-    check(access("/proc/kcore", F_OK) == 0 ? symlink_is("/dev/core", "/proc/kcore")
-                                           : access("/dev/core", F_OK) < 0,
-          "/dev/core only when there is a /proc/kcore");
+        child_check(is_chardev(defaults[i].path, defaults[i].maj, defaults[i].min, 0666),
+                    "%s is c %u:%u 0666", defaults[i].path, defaults[i].maj, defaults[i].min);
+    child_check(is_chardev("/dev/fuse", 10, 229, 0600),
+                "linux.devices: /dev/fuse is c 10:229 0600");
+    child_check(lstat("/dev/myfifo", &st) == 0 && S_ISFIFO(st.st_mode), "linux.devices: fifo");
+    child_check(read_file("/dev/zero", buf, sizeof(buf)) == sizeof(buf) - 1 && buf[0] == 0,
+                "/dev/zero reads zeros");
+    child_check(symlink_is("/dev/ptmx", "pts/ptmx"), "/dev/ptmx -> pts/ptmx");
+    child_check(open_works("/dev/ptmx", O_RDWR | O_NOCTTY), "/dev/ptmx opens a pty");
+    child_check(symlink_is("/dev/fd", "/proc/self/fd"), "/dev/fd -> /proc/self/fd");
+    child_check(symlink_is("/dev/stdin", "/proc/self/fd/0") &&
+                    symlink_is("/dev/stdout", "/proc/self/fd/1") &&
+                    symlink_is("/dev/stderr", "/proc/self/fd/2"),
+                "/dev/stdin, stdout, stderr symlinks");
+    child_check(access("/proc/kcore", F_OK) == 0 ? symlink_is("/dev/core", "/proc/kcore")
+                                                 : access("/dev/core", F_OK) < 0,
+                "/dev/core only when there is a /proc/kcore");
 }
 
 static void check_lockdown(void)
@@ -213,42 +219,41 @@ static void check_lockdown(void)
     char buf[256];
     struct stat st;
 
-    check(stat("/proc/keys", &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3),
-          "masked /proc/keys is /dev/null");
-    check(read_file("/proc/keys", buf, sizeof(buf)) == 0, "masked /proc/keys reads empty");
-    check(fs_is("/sys/firmware", TMPFS_MAGIC) && dir_is_empty("/sys/firmware"),
-          "masked /sys/firmware is an empty tmpfs");
-    check(mkdir("/sys/firmware/x", 0755) < 0 && errno == EROFS, "masked dir is read-only");
-    check(open_fails_with("/proc/sys/kernel/hostname", O_WRONLY, EROFS),
-          "readonly /proc/sys: write is EROFS");
-    check(open_fails_with("/etc/rwfile", O_WRONLY, EROFS), "readonly file: write is EROFS");
-    check(open_works("/etc/rwfile2", O_WRONLY), "control: the same bind not listed is writable");
-    check(open_works("/proc/self/comm", O_WRONLY), "control: /proc/self/comm stays writable");
-    check(open_fails_with("/newfile", O_WRONLY | O_CREAT, EROFS), "readonly root: EROFS");
-    check(open_works("/dev/shm/newfile", O_WRONLY | O_CREAT), "control: /dev/shm is writable");
+    child_check(stat("/proc/keys", &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3),
+                "masked /proc/keys is /dev/null");
+    child_check(read_file("/proc/keys", buf, sizeof(buf)) == 0, "masked /proc/keys reads empty");
+    child_check(fs_is("/sys/firmware", TMPFS_MAGIC) && dir_is_empty("/sys/firmware"),
+                "masked /sys/firmware is an empty tmpfs");
+    child_check(mkdir("/sys/firmware/x", 0755) < 0 && errno == EROFS, "masked dir is read-only");
+    child_check(open_fails_with("/proc/sys/kernel/hostname", O_WRONLY, EROFS),
+                "readonly /proc/sys: write is EROFS");
+    child_check(open_fails_with("/etc/rwfile", O_WRONLY, EROFS), "readonly file: write is EROFS");
+    child_check(open_works("/etc/rwfile2", O_WRONLY),
+                "control: the same bind not listed is writable");
+    child_check(open_works("/proc/self/comm", O_WRONLY), "control: /proc/self/comm stays writable");
+    child_check(open_fails_with("/newfile", O_WRONLY | O_CREAT, EROFS), "readonly root: EROFS");
+    child_check(open_works("/dev/shm/newfile", O_WRONLY | O_CREAT),
+                "control: /dev/shm is writable");
 }
 
 static void check_escape(void)
 {
     char p[PATH_MAX + 8];
-    check(fs_is("/evil/x", TMPFS_MAGIC), "/evil/x (evil -> %s) is mounted", escape_abs);
+    child_check(fs_is("/evil/x", TMPFS_MAGIC), "/evil/x (evil -> %s) is mounted", escape_abs);
     snprintf(p, sizeof(p), "%s/x", escape_abs);
-    check(fs_is(p, TMPFS_MAGIC), "inside, the link's target is the rootfs's own %s", p);
-    check(fs_is("/a/climb/y", TMPFS_MAGIC), "/a/climb/y (climb -> ../../..%s) is mounted",
-          escape_rel);
+    child_check(fs_is(p, TMPFS_MAGIC), "inside, the link's target is the rootfs's own %s", p);
+    child_check(fs_is("/a/climb/y", TMPFS_MAGIC), "/a/climb/y (climb -> ../../..%s) is mounted",
+                escape_rel);
 }
 
 static void check_exec(void)
 {
-    int status = -1;
-    pid_t pid = fork();
+    pid_t pid = child_fork();
     if (pid == 0) {
         execl("/bin/busybox", "busybox", "true", (char *)NULL);
         _exit(127);
     }
-    check(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
-              WEXITSTATUS(status) == 0,
-          "/bin/busybox runs inside the rootfs");
+    child_check(child_exit_code(child_wait(pid, -1)) == 0, "/bin/busybox runs inside the rootfs");
 }
 
 static void full_scenario(void *arg)
@@ -262,15 +267,15 @@ static void full_scenario(void *arg)
     snprintf(p, sizeof(p), "%s/sub", recsrc);
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
         mount("tmpfs", p, "tmpfs", 0, "size=1m") < 0) {
-        check(false, "setup submount: %s", strerror(errno));
+        child_check(false, "setup submount: %s", strerror(errno));
         return;
     }
-    if (!check_call(rootfs_mount_all(&o, &err) == 0, "rootfs_mount_all", &err))
+    if (!child_check_call(rootfs_mount_all(&o, &err) == 0, "rootfs_mount_all", &err))
         return;
-    if (!check_call(rootfs_enter(&o, &err) == 0, "rootfs_enter", &err))
+    if (!child_check_call(rootfs_enter(&o, &err) == 0, "rootfs_enter", &err))
         return;
-    check(getcwd(cwd, sizeof(cwd)) && strcmp(cwd, "/") == 0, "cwd is / after rootfs_enter");
-    check(access("/bin/busybox", X_OK) == 0, "/ is the rootfs");
+    child_check(getcwd(cwd, sizeof(cwd)) && strcmp(cwd, "/") == 0, "cwd is / after rootfs_enter");
+    child_check(access("/bin/busybox", X_OK) == 0, "/ is the rootfs");
     check_mounts();
     check_idmap();
     check_cgroup();
@@ -284,14 +289,12 @@ int main(void)
 {
     char p[PATH_MAX + 64];
 
-    if (geteuid() != 0) {
-        printf("1..0 # SKIP mounting needs root\n");
-        return 0;
-    }
+    if (geteuid() != 0)
+        tap_skip_all("mounting needs root");
     if (!tap_ok(setup_host() == 0, "host setup (temp dirs, busybox rootfs): %s", strerror(errno)))
         goto out;
     build_config();
-    run_scenario("pivot_root", full_scenario, NULL);
+    run_scenario("pivot_root", ROOTFS_SCENARIO_NS, full_scenario, NULL);
 
     tap_ok(dir_is_empty(escape_abs), "absolute symlink escape: host %s untouched", escape_abs);
     tap_ok(dir_is_empty(escape_rel), "../ symlink escape: host %s untouched", escape_rel);

@@ -8,7 +8,7 @@
 #include <linux/magic.h>
 #include <sys/statvfs.h>
 
-#include "tests/unit/rootfs_harness.h"
+#include "tests/unit/rootfs_helpers.h"
 
 static char base[PATH_MAX];
 static bool base_mounted;
@@ -56,7 +56,7 @@ static void nopivot(void *arg)
 
     (void)arg;
     if (make_rootfs("nopivot", root, sizeof(root)) < 0) {
-        check(false, "make rootfs: %s", strerror(errno));
+        child_check(false, "make rootfs: %s", strerror(errno));
         return;
     }
     mounts[0] = mnt("/proc", "proc", "proc", OPTS("nosuid", "noexec", "nodev"));
@@ -65,17 +65,17 @@ static void nopivot(void *arg)
     cfg.n_mounts = 2;
     cfg.linux_.masked_paths = OPTS("/proc/keys");
     cfg.linux_.readonly_paths = OPTS("/proc/sys");
-    if (!check_call(rootfs_mount_all(&o, &err) == 0, "rootfs_mount_all", &err) ||
-        !check_call(rootfs_enter(&o, &err) == 0, "rootfs_enter (no pivot)", &err))
+    if (!child_check_call(rootfs_mount_all(&o, &err) == 0, "rootfs_mount_all", &err) ||
+        !child_check_call(rootfs_enter(&o, &err) == 0, "rootfs_enter (no pivot)", &err))
         return;
-    check(access("/marker-nopivot", F_OK) == 0, "/ is the rootfs");
-    check(getcwd(cwd, sizeof(cwd)) && strcmp(cwd, "/") == 0, "cwd is /");
-    check(access(base, F_OK) < 0 && errno == ENOENT, "the host's %s is not reachable", base);
-    check(fs_is("/proc", PROC_SUPER_MAGIC), "/proc is procfs");
-    check(is_chardev("/dev/null", 1, 3, 0666), "/dev/null is c 1:3");
-    check(read_file("/proc/keys", cwd, sizeof(cwd)) == 0, "masked path works without pivot");
-    check(open_fails_with("/proc/sys/kernel/hostname", O_WRONLY, EROFS),
-          "readonly path works without pivot");
+    child_check(access("/marker-nopivot", F_OK) == 0, "/ is the rootfs");
+    child_check(getcwd(cwd, sizeof(cwd)) && strcmp(cwd, "/") == 0, "cwd is /");
+    child_check(access(base, F_OK) < 0 && errno == ENOENT, "the host's %s is not reachable", base);
+    child_check(fs_is("/proc", PROC_SUPER_MAGIC), "/proc is procfs");
+    child_check(is_chardev("/dev/null", 1, 3, 0666), "/dev/null is c 1:3");
+    child_check(read_file("/proc/keys", cwd, sizeof(cwd)) == 0, "masked path works without pivot");
+    child_check(open_fails_with("/proc/sys/kernel/hostname", O_WRONLY, EROFS),
+                "readonly path works without pivot");
 }
 
 /* ---- a real user namespace ---- */
@@ -100,14 +100,14 @@ static void in_userns(void *arg)
     (void)arg;
     snprintf(hostfile, sizeof(hostfile), "%s/hostfile", base);
     if (make_rootfs("userns", root, sizeof(root)) < 0) {
-        check(false, "make rootfs: %s", strerror(errno));
+        child_check(false, "make rootfs: %s", strerror(errno));
         return;
     }
     /* Map root to root: enough to own a mount namespace whose mounts are locked. */
     if (unshare(CLONE_NEWUSER) < 0 || write_proc("setgroups", "deny") < 0 ||
         write_proc("uid_map", "0 0 1") < 0 || write_proc("gid_map", "0 0 1") < 0 ||
         unshare(CLONE_NEWNS) < 0) {
-        check(false, "enter a user namespace: %s", strerror(errno));
+        child_check(false, "enter a user namespace: %s", strerror(errno));
         return;
     }
     mounts[0] = mnt("/dev", "tmpfs", "tmpfs", OPTS("nosuid", "mode=755", "size=1m"));
@@ -118,21 +118,21 @@ static void in_userns(void *arg)
     devs[0] = (spec_device){.path = "/dev/fuse", .type = 'c', .major = 10, .minor = 229};
     cfg.linux_.devices = devs;
     cfg.linux_.n_devices = access("/dev/fuse", F_OK) == 0 ? 1 : 0;
-    if (!check_call(rootfs_mount_all(&o, &err) == 0, "rootfs_mount_all in a user namespace",
-                    &err) ||
-        !check_call(rootfs_enter(&o, &err) == 0, "rootfs_enter in a user namespace", &err))
+    if (!child_check_call(rootfs_mount_all(&o, &err) == 0, "rootfs_mount_all in a user namespace",
+                          &err) ||
+        !child_check_call(rootfs_enter(&o, &err) == 0, "rootfs_enter in a user namespace", &err))
         return;
-    check(fs_is("/sys", SYSFS_MAGIC) && mount_flags_have("/sys", ST_RDONLY | ST_NOSUID),
-          "sysfs falls back to a bind of the host's /sys, remounted ro,nosuid");
-    check(stat("/dev", &dev_st) == 0 && stat("/dev/null", &null_st) == 0 &&
-              S_ISCHR(null_st.st_mode) && null_st.st_rdev == makedev(1, 3) &&
-              null_st.st_dev != dev_st.st_dev,
-          "/dev/null is the host's node bound in (not a mknod on the tmpfs)");
-    check(read_file("/dev/null", buf, sizeof(buf)) == 0, "/dev/null reads empty");
+    child_check(fs_is("/sys", SYSFS_MAGIC) && mount_flags_have("/sys", ST_RDONLY | ST_NOSUID),
+                "sysfs falls back to a bind of the host's /sys, remounted ro,nosuid");
+    child_check(stat("/dev", &dev_st) == 0 && stat("/dev/null", &null_st) == 0 &&
+                    S_ISCHR(null_st.st_mode) && null_st.st_rdev == makedev(1, 3) &&
+                    null_st.st_dev != dev_st.st_dev,
+                "/dev/null is the host's node bound in (not a mknod on the tmpfs)");
+    child_check(read_file("/dev/null", buf, sizeof(buf)) == 0, "/dev/null reads empty");
     if (cfg.linux_.n_devices)
-        check(stat("/dev/fuse", &null_st) == 0 && null_st.st_rdev == makedev(10, 229),
-              "linux.devices: /dev/fuse bound from the host");
-    check(open_fails_with("/hostfile", O_WRONLY, EROFS), "bind ro is read-only");
+        child_check(stat("/dev/fuse", &null_st) == 0 && null_st.st_rdev == makedev(10, 229),
+                    "linux.devices: /dev/fuse bound from the host");
+    child_check(open_fails_with("/hostfile", O_WRONLY, EROFS), "bind ro is read-only");
 }
 
 /* ---- cgroup mount with a cgroup namespace: fresh instances, rooted at our cgroup ---- */
@@ -149,7 +149,7 @@ static void cgroupns(void *arg)
 
     (void)arg;
     if (make_rootfs("cgroupns", root, sizeof(root)) < 0 || unshare(CLONE_NEWCGROUP) < 0) {
-        check(false, "setup: %s", strerror(errno));
+        child_check(false, "setup: %s", strerror(errno));
         return;
     }
     mounts[0] = mnt("/proc", "proc", "proc", NO_OPTS);
@@ -159,22 +159,25 @@ static void cgroupns(void *arg)
     cfg.n_mounts = 3;
     cfg.linux_.namespaces = &ns;
     cfg.linux_.n_namespaces = 1;
-    if (!check_call(rootfs_mount_all(&o, &err) == 0, "rootfs_mount_all", &err) ||
-        !check_call(rootfs_enter(&o, &err) == 0, "rootfs_enter", &err))
+    if (!child_check_call(rootfs_mount_all(&o, &err) == 0, "rootfs_mount_all", &err) ||
+        !child_check_call(rootfs_enter(&o, &err) == 0, "rootfs_enter", &err))
         return;
-    check(mount_flags_have("/sys/fs/cgroup", ST_RDONLY | ST_NOSUID | ST_NOEXEC),
-          "/sys/fs/cgroup is ro,nosuid,noexec");
+    child_check(mount_flags_have("/sys/fs/cgroup", ST_RDONLY | ST_NOSUID | ST_NOEXEC),
+                "/sys/fs/cgroup is ro,nosuid,noexec");
+    snprintf(self, sizeof(self), "%d\n", getpid());
     if (statfs("/sys/fs/cgroup", &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC) {
-        check(true, "cgroup v2 host: a cgroup2 instance");
+        /* a pure cgroup v2 host (tests/vm): one cgroup2 instance, rooted at our cgroup */
+        child_check(read_file("/sys/fs/cgroup/cgroup.procs", buf, sizeof(buf)) > 0 &&
+                        strstr(buf, self) != NULL,
+                    "cgroup2: the namespace's root is the container's cgroup");
         return;
     }
-    snprintf(self, sizeof(self), "%d\n", getpid());
-    check(statfs("/sys/fs/cgroup/memory", &sf) == 0 && sf.f_type == 0x27e0eb &&
-              (sf.f_flags & ST_RDONLY),
-          "memory: a fresh cgroup v1 instance, read-only");
-    check(read_file("/sys/fs/cgroup/memory/cgroup.procs", buf, sizeof(buf)) > 0 &&
-              strstr(buf, self) != NULL,
-          "memory: the namespace's root is the container's cgroup");
+    child_check(statfs("/sys/fs/cgroup/memory", &sf) == 0 && sf.f_type == 0x27e0eb &&
+                    (sf.f_flags & ST_RDONLY),
+                "memory: a fresh cgroup v1 instance, read-only");
+    child_check(read_file("/sys/fs/cgroup/memory/cgroup.procs", buf, sizeof(buf)) > 0 &&
+                    strstr(buf, self) != NULL,
+                "memory: the namespace's root is the container's cgroup");
 }
 
 /* ---- rootfsPropagation ---- */
@@ -190,21 +193,21 @@ static void propagation(void *arg)
 
     snprintf(name, sizeof(name), "prop-%s", prop ? prop : "default");
     if (make_rootfs(name, root, sizeof(root)) < 0) {
-        check(false, "make rootfs: %s", strerror(errno));
+        child_check(false, "make rootfs: %s", strerror(errno));
         return;
     }
     mounts[0] = mnt("/proc", "proc", "proc", NO_OPTS);
     cfg.mounts = mounts;
     cfg.n_mounts = 1;
     cfg.linux_.rootfs_propagation = (char *)prop;
-    if (!check_call(rootfs_mount_all(&o, &err) == 0, "rootfs_mount_all", &err) ||
-        !check_call(rootfs_enter(&o, &err) == 0, "rootfs_enter", &err))
+    if (!child_check_call(rootfs_mount_all(&o, &err) == 0, "rootfs_mount_all", &err) ||
+        !child_check_call(rootfs_enter(&o, &err) == 0, "rootfs_enter", &err))
         return;
     if (prop && strcmp(prop, "rshared") == 0)
-        check(root_mount_has("shared:") == 1, "rshared: / is shared");
+        child_check(root_mount_has("shared:") == 1, "rshared: / is shared");
     else
-        check(root_mount_has("shared:") == 0 && root_mount_has("master:") == 0,
-              "default: / is private");
+        child_check(root_mount_has("shared:") == 0 && root_mount_has("master:") == 0,
+                    "default: / is private");
 }
 
 /* Control for the leak test: a child that mounts under the shared base without our code. */
@@ -213,8 +216,8 @@ static void leak_control(void *arg)
     char p[PATH_MAX + 16];
     (void)arg;
     snprintf(p, sizeof(p), "%s/leak", base);
-    check(mkdir(p, 0755) == 0 && mount("tmpfs", p, "tmpfs", 0, "size=1k") == 0,
-          "mount a tmpfs under the shared base");
+    child_check(mkdir(p, 0755) == 0 && mount("tmpfs", p, "tmpfs", 0, "size=1k") == 0,
+                "mount a tmpfs under the shared base");
 }
 
 static void no_leak(void *arg)
@@ -227,14 +230,14 @@ static void no_leak(void *arg)
 
     (void)arg;
     if (make_rootfs("noleak", root, sizeof(root)) < 0) {
-        check(false, "make rootfs: %s", strerror(errno));
+        child_check(false, "make rootfs: %s", strerror(errno));
         return;
     }
     mounts[0] = mnt("/tmp", "tmpfs", "tmpfs", OPTS("size=1m"));
     cfg.mounts = mounts;
     cfg.n_mounts = 1;
-    check_call(rootfs_mount_all(&o, &err) == 0 && rootfs_enter(&o, &err) == 0,
-               "mount_all + enter under a shared host mount", &err);
+    child_check_call(rootfs_mount_all(&o, &err) == 0 && rootfs_enter(&o, &err) == 0,
+                     "mount_all + enter under a shared host mount", &err);
 }
 
 /* ---- error messages ---- */
@@ -244,7 +247,7 @@ static void expect_error(spec_config *cfg, const char *root, const char *want, c
     ward_err err = {0};
     int ret = rootfs_mount_all(&o, &err);
 
-    check(ret < 0 && strncmp(err.msg, want, strlen(want)) == 0, "%s: \"%s\"", what, err.msg);
+    child_check(ret < 0 && strncmp(err.msg, want, strlen(want)) == 0, "%s: \"%s\"", what, err.msg);
 }
 
 static void errors(void *arg)
@@ -256,7 +259,7 @@ static void errors(void *arg)
 
     (void)arg;
     if (make_rootfs("errors", root, sizeof(root)) < 0) {
-        check(false, "make rootfs: %s", strerror(errno));
+        child_check(false, "make rootfs: %s", strerror(errno));
         return;
     }
     cfg.mounts = m;
@@ -312,29 +315,27 @@ int main(void)
 {
     char p[PATH_MAX + 16];
 
-    if (geteuid() != 0) {
-        printf("1..0 # SKIP mounting needs root\n");
-        return 0;
-    }
+    if (geteuid() != 0)
+        tap_skip_all("mounting needs root");
     snprintf(base, sizeof(base), "/tmp/ward-rootfs-modes-XXXXXX");
     if (!tap_ok(mkdtemp(base) != NULL, "temp dir"))
         return tap_done();
     snprintf(p, sizeof(p), "%s/hostfile", base);
     write_file(p, "host");
 
-    run_scenario("no-pivot", nopivot, NULL);
-    run_scenario("userns", in_userns, NULL);
-    run_scenario("cgroupns", cgroupns, NULL);
-    run_scenario("propagation default", propagation, NULL);
-    run_scenario("propagation rshared", propagation, "rshared");
-    run_scenario("errors", errors, NULL);
+    run_scenario("no-pivot", ROOTFS_SCENARIO_NS, nopivot, NULL);
+    run_scenario("userns", ROOTFS_SCENARIO_NS, in_userns, NULL);
+    run_scenario("cgroupns", ROOTFS_SCENARIO_NS, cgroupns, NULL);
+    run_scenario("propagation default", ROOTFS_SCENARIO_NS, propagation, NULL);
+    run_scenario("propagation rshared", ROOTFS_SCENARIO_NS, propagation, "rshared");
+    run_scenario("errors", ROOTFS_SCENARIO_NS, errors, NULL);
 
     if (tap_ok(setup_shared_base() == 0, "make %s a shared host mount", base)) {
         snprintf(p, sizeof(p), "%s/leak", base);
-        run_scenario("leak control", leak_control, NULL);
+        run_scenario("leak control", ROOTFS_SCENARIO_NS, leak_control, NULL);
         tap_ok(host_mounts_mention(p), "control: without ward a mount under it reaches the host");
         umount2(p, MNT_DETACH);
-        run_scenario("shared host", no_leak, NULL);
+        run_scenario("shared host", ROOTFS_SCENARIO_NS, no_leak, NULL);
         snprintf(p, sizeof(p), "%s/noleak", base);
         tap_ok(!host_mounts_mention(p), "with ward, no container mount reaches the host");
     }

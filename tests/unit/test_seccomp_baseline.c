@@ -253,8 +253,8 @@ static sandbox_seccomp *prepare(const spec_config *cfg, const ward_hostconf *hc)
 /* The denied call under the baseline gets want; the control without a filter does not. */
 static void denied(const sandbox_seccomp *s, const char *name, probe_fn fn, void *arg, int want)
 {
-    int got = exit_code(run_confined(s, fn, arg));
-    int ctl = exit_code(run_confined(NULL, fn, arg));
+    int got = child_exit_code(run_confined(s, fn, arg));
+    int ctl = child_exit_code(run_confined(NULL, fn, arg));
     tap_ok(got == want, "baseline: %s fails with %s (got %d)", name, strerror(want), got);
     tap_ok(ctl != want && ctl >= 0, "control: %s without the baseline gives %d (%s)", name, ctl,
            ctl > 0 ? strerror(ctl) : "ok");
@@ -276,9 +276,9 @@ static void test_denials(const sandbox_seccomp *s)
     denied(s, "clone3 (libc falls back)", p_clone3, NULL, ENOSYS);
     denied(s, "quotactl_fd", p_quotactl_fd, NULL, EPERM);
     denied(s, "open_tree_attr (by number)", p_open_tree_attr, NULL, EPERM);
-    tap_ok(exit_code(run_confined(s, p_newer, NULL)) == ENOSYS,
+    tap_ok(child_exit_code(run_confined(s, p_newer, NULL)) == ENOSYS,
            "baseline: an unassigned syscall number gives ENOSYS");
-    tap_ok(exit_code(run_confined(s, p_fork, NULL)) == 0,
+    tap_ok(child_exit_code(run_confined(s, p_fork, NULL)) == 0,
            "control: fork (plain clone) and getpid work under the baseline");
 }
 
@@ -288,12 +288,13 @@ static void test_personality(const sandbox_seccomp *s, const spec_config *cfg32)
     denied(s, "personality(PER_LINUX32) without LINUX32", p_personality, (void *)0x0008UL, EPERM);
     denied(s, "personality(0x0100 MMAP_PAGE_ZERO)", p_personality, (void *)0x0100000UL, EPERM);
     denied(s, "personality(0x80000000)", p_personality, (void *)0x80000000UL, EPERM);
-    tap_ok(exit_code(run_confined(s, p_personality, (void *)0xffffffffUL)) == 0,
+    tap_ok(child_exit_code(run_confined(s, p_personality, (void *)0xffffffffUL)) == 0,
            "personality query (0xffffffff) works");
-    tap_ok(exit_code(run_confined(s, p_personality, (void *)0UL)) == 0, "personality(PER_LINUX)");
-    tap_ok(exit_code(run_confined(s, p_personality, (void *)0x20000UL)) == 0,
+    tap_ok(child_exit_code(run_confined(s, p_personality, (void *)0UL)) == 0,
+           "personality(PER_LINUX)");
+    tap_ok(child_exit_code(run_confined(s, p_personality, (void *)0x20000UL)) == 0,
            "personality(UNAME26) works");
-    tap_ok(s32 && exit_code(run_confined(s32, p_personality, (void *)0x0008UL)) == 0,
+    tap_ok(s32 && child_exit_code(run_confined(s32, p_personality, (void *)0x0008UL)) == 0,
            "personality(PER_LINUX32) works when the spec asks LINUX32");
     sandbox_seccomp_free(s32);
 }
@@ -325,7 +326,7 @@ static void test_foreign_arch(const sandbox_seccomp *s)
     spec_config c = base_config();
     sandbox_seccomp *sx;
     int ctl = run_confined(NULL, p_int80_getpid, NULL);
-    bool int80 = exit_code(ctl) == 0;
+    bool int80 = child_exit_code(ctl) == 0;
     int st = run_confined(s, p_int80_getpid, NULL);
 
     c.linux_.seccomp.present = true;
@@ -344,9 +345,9 @@ static void test_foreign_arch(const sandbox_seccomp *s)
     } else {
         tap_ok(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS,
                "baseline: i386 getpid via int 0x80 is killed with SIGSYS");
-        tap_ok(sx && exit_code(run_confined(sx, p_int80_getpid, NULL)) == 0,
+        tap_ok(sx && child_exit_code(run_confined(sx, p_int80_getpid, NULL)) == 0,
                "int 0x80 getpid works when the spec lists SCMP_ARCH_X86");
-        tap_ok(sx && exit_code(run_confined(sx, p_int80_keyctl, NULL)) == EPERM,
+        tap_ok(sx && child_exit_code(run_confined(sx, p_int80_keyctl, NULL)) == EPERM,
                "with SCMP_ARCH_X86 the baseline still denies i386 keyctl (EPERM)");
     }
     sandbox_seccomp_free(sx);
@@ -364,26 +365,27 @@ static void test_relaxations(void)
     ward_hostconf_init(&hc);
     hc.seccomp_allow = allow;
     s = prepare(&c, &hc);
-    tap_ok(s && exit_code(run_confined(s, p_keyctl, NULL)) == 0,
+    tap_ok(s && child_exit_code(run_confined(s, p_keyctl, NULL)) == 0,
            "host seccomp.allow = keyctl relaxes keyctl");
-    tap_ok(s && exit_code(run_confined(s, p_bpf, NULL)) == EPERM, "... and nothing else (bpf)");
+    tap_ok(s && child_exit_code(run_confined(s, p_bpf, NULL)) == EPERM,
+           "... and nothing else (bpf)");
     sandbox_seccomp_free(s);
 
     c.process.capabilities.present = true;
     c.process.capabilities.bounding.items = caps;
     c.process.capabilities.bounding.len = 1;
     s = prepare(&c, NULL);
-    tap_ok(s && exit_code(run_confined(s, p_mount, NULL)) == EPERM,
+    tap_ok(s && child_exit_code(run_confined(s, p_mount, NULL)) == EPERM,
            "CAP_SYS_ADMIN without a new user namespace: mount still EPERM");
     sandbox_seccomp_free(s);
     c.linux_.namespaces = ns;
     c.linux_.n_namespaces = 2;
     s = prepare(&c, NULL);
-    tap_ok(s && exit_code(run_confined(s, p_unshare_user, NULL)) == 0,
+    tap_ok(s && child_exit_code(run_confined(s, p_unshare_user, NULL)) == 0,
            "own user ns + CAP_SYS_ADMIN: unshare(CLONE_NEWUSER) allowed");
-    tap_ok(s && exit_code(run_confined(s, p_mount, NULL)) == ENOENT,
+    tap_ok(s && child_exit_code(run_confined(s, p_mount, NULL)) == ENOENT,
            "own user ns + CAP_SYS_ADMIN: mount reaches the kernel (ENOENT)");
-    tap_ok(s && exit_code(run_confined(s, p_keyctl, NULL)) == EPERM,
+    tap_ok(s && child_exit_code(run_confined(s, p_keyctl, NULL)) == EPERM,
            "own user ns + CAP_SYS_ADMIN: keyctl still EPERM");
     sandbox_seccomp_free(s);
 }
@@ -399,7 +401,7 @@ static void test_own_pid_namespace(void)
     c.linux_.namespaces = ns;
     c.linux_.n_namespaces = 1;
     s = prepare(&c, NULL);
-    tap_ok(s && exit_code(run_confined(s, p_vm_readv, NULL)) == 0,
+    tap_ok(s && child_exit_code(run_confined(s, p_vm_readv, NULL)) == 0,
            "own pid namespace: process_vm_readv allowed (a debugging tool there)");
     sandbox_seccomp_free(s);
 }

@@ -103,7 +103,7 @@ static void test_hits(const spec_config *c)
            "cache dir is 0700 and ours");
     cache_file(hit->baseline.cache_key, path, sizeof(path));
     tap_ok(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600, "cache file is 0600");
-    tap_ok(exit_code(run_confined(hit, p_getpid, NULL)) == 0,
+    tap_ok(child_exit_code(run_confined(hit, p_getpid, NULL)) == 0,
            "a cached filter pair loads and runs");
     sandbox_seccomp_free(cold);
     sandbox_seccomp_free(miss);

@@ -88,16 +88,17 @@ static void test_stacking(void)
     ward_err err;
     sandbox_seccomp *s = prepare(&c, &err);
 
-    tap_ok(s && exit_code(run_confined(s, p_mkdir, NULL)) == EACCES,
+    tap_ok(s && child_exit_code(run_confined(s, p_mkdir, NULL)) == EACCES,
            "spec ERRNO(EACCES) on mkdir gives EACCES");
-    tap_ok(exit_code(run_confined(NULL, p_mkdir, NULL)) == 0, "control: mkdir works unfiltered");
+    tap_ok(child_exit_code(run_confined(NULL, p_mkdir, NULL)) == 0,
+           "control: mkdir works unfiltered");
     sandbox_seccomp_free(s);
 
     c = profile("SCMP_ACT_ERRNO", b, 1);
     c.linux_.seccomp.has_default_errno_ret = true;
     c.linux_.seccomp.default_errno_ret = ENOSYS;
     s = prepare(&c, &err);
-    tap_ok(s && exit_code(run_confined(s, p_keyctl_and_getppid, NULL)) == EPERM,
+    tap_ok(s && child_exit_code(run_confined(s, p_keyctl_and_getppid, NULL)) == EPERM,
            "spec ALLOW on keyctl still gets EPERM from the baseline (spec default ENOSYS "
            "in force)");
     sandbox_seccomp_free(s);
@@ -118,22 +119,22 @@ static void test_args(void)
 
     r.args = eq99, r.n_args = 1;
     s = prepare(&c, &err);
-    tap_ok(s && exit_code(run_confined(s, p_write_fds, NULL)) == 1,
+    tap_ok(s && child_exit_code(run_confined(s, p_write_fds, NULL)) == 1,
            "write to fd 99 only is denied (EQ); fds 98, 97 work");
     sandbox_seccomp_free(s);
     r.args = same, r.n_args = 2;
     s = prepare(&c, &err);
-    tap_ok(s && exit_code(run_confined(s, p_write_fds, NULL)) == 3,
+    tap_ok(s && child_exit_code(run_confined(s, p_write_fds, NULL)) == 3,
            "two conditions on index 0 are ORed (99 and 98 denied, 97 works)");
     sandbox_seccomp_free(s);
     r.args = both, r.n_args = 2;
     s = prepare(&c, &err);
-    tap_ok(s && exit_code(run_confined(s, p_write_len, NULL)) == 1,
+    tap_ok(s && child_exit_code(run_confined(s, p_write_len, NULL)) == 1,
            "conditions on different indexes are ANDed (fd 99 and len >= 5)");
     sandbox_seccomp_free(s);
     r.args = masked, r.n_args = 1;
     s = prepare(&c, &err);
-    tap_ok(s && exit_code(run_confined(s, p_write_fds, NULL)) == 3,
+    tap_ok(s && child_exit_code(run_confined(s, p_write_fds, NULL)) == 3,
            "MASKED_EQ (fd & 0xfe) == 98 denies 98 and 99, not 97");
     sandbox_seccomp_free(s);
 }
@@ -161,7 +162,7 @@ static void test_unknown_and_errors(void)
     fclose(mem);
     tap_ok(s != NULL, "an unknown syscall name is not an error");
     tap_ok(dbg && strstr(dbg, "no_such_syscall_ward") != NULL, "... it is named in a debug line");
-    tap_ok(s && exit_code(run_confined(s, p_mkdir, NULL)) == EACCES,
+    tap_ok(s && child_exit_code(run_confined(s, p_mkdir, NULL)) == EACCES,
            "... and the known name in the same entry still applies");
     if (s && sandbox_seccomp_describe(s, &json, &err) == 0)
         printf("# describe: %s\n", json);
@@ -172,7 +173,7 @@ static void test_unknown_and_errors(void)
 
     c.linux_.seccomp.flags.items = log_flag, c.linux_.seccomp.flags.len = 1;
     s = prepare(&c, &err);
-    tap_ok(s && exit_code(run_confined(s, p_mkdir, NULL)) == EACCES,
+    tap_ok(s && child_exit_code(run_confined(s, p_mkdir, NULL)) == EACCES,
            "SECCOMP_FILTER_FLAG_LOG is accepted and the filter loads");
     sandbox_seccomp_free(s);
 
@@ -276,8 +277,7 @@ static void test_notify(void)
         return;
     }
     na = (notify_arg){s, &c};
-    fflush(NULL);
-    pid = fork();
+    pid = child_fork();
     if (pid == 0)
         _exit(p_notify_child(&na));
     conn = accept(lsock, NULL, NULL);
@@ -301,9 +301,9 @@ static void test_notify(void)
         tap_ok(0, "notify: receive");
         tap_ok(0, "notify: respond");
     }
-    waitpid(pid, &status, 0);
-    tap_ok(exit_code(status) == EXDEV, "notify: the child's mkdir got our answer (EXDEV), got %d",
-           exit_code(status));
+    status = child_wait(pid, -1);
+    tap_ok(child_exit_code(status) == EXDEV,
+           "notify: the child's mkdir got our answer (EXDEV), got %d", child_exit_code(status));
     seccomp_notify_free(req, resp);
     close(nfd);
     close(conn);

@@ -2,9 +2,16 @@
 /*
  * A bounded random-mutation fuzz of every spec/ parser (no libFuzzer needed): mutate real documents
  * for WARD_FUZZ_SECONDS (default 2) and check that nothing crashes (run it under --enable-asan to
- * catch memory errors) and that whatever parses also serialises and round-trips. The seed is
- * printed; WARD_FUZZ_SEED=N replays a run.
+ * catch memory errors) and that whatever parses also serialises and round-trips.
+ *
+ * Reproducing a failure: the inputs are a pure function of the seed, and the test prints it first
+ * ("# seed S"); a round-trip failure also prints the number of the input that failed ("input N").
+ * WARD_FUZZ_SEED=S replays the same sequence of inputs, and WARD_FUZZ_INPUTS=N stops after exactly
+ * N inputs instead of after WARD_FUZZ_SECONDS (so a slower machine still reaches input N):
+ *     WARD_FUZZ_SEED=S WARD_FUZZ_INPUTS=N tests/unit/test_spec_fuzz
+ * Without WARD_FUZZ_SEED the seed is the clock's.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +19,7 @@
 #include <time.h>
 
 #include "spec/base/cleanup.h"
+#include "spec/base/file.h"
 #include "spec/parse.h"
 #include "spec/state.h"
 #include "tests/unit/tap.h"
@@ -142,7 +150,8 @@ static char *load(const char *name)
 }
 
 typedef struct stats {
-    unsigned long iterations, configs_parsed, configs_valid, states_parsed, round_trip_failures;
+    unsigned long iterations, first_failure, configs_parsed, configs_valid, states_parsed,
+        round_trip_failures;
 } stats;
 
 /* Whatever parses must serialise, and the serialisation must be stable. */
@@ -151,7 +160,7 @@ static void check_config(const buf *b, stats *st)
     spec_config *c = NULL, *c2 = NULL;
     cleanup_free char *s1 = NULL;
     cleanup_free char *s2 = NULL;
-    ward_err err;
+    ward_err err = {0};
     size_t l1, l2;
     if (spec_config_parse(b->data, b->len, &c, &err) < 0)
         return;
@@ -160,8 +169,11 @@ static void check_config(const buf *b, stats *st)
         st->configs_valid++;
     if (spec_config_to_json(c, &s1, &l1, &err) < 0 || spec_config_parse(s1, l1, &c2, &err) < 0 ||
         spec_config_to_json(c2, &s2, &l2, &err) < 0 || strcmp(s1, s2) != 0) {
-        if (st->round_trip_failures++ == 0)
-            printf("# round trip failed (%s) for: %.*s\n", err.msg, (int)b->len, b->data);
+        if (st->round_trip_failures++ == 0) {
+            st->first_failure = st->iterations + 1;
+            printf("# input %lu: round trip failed (%s) for: %.*s\n", st->first_failure,
+                   err.msg[0] ? err.msg : "serialisations differ", (int)b->len, b->data);
+        }
     }
     spec_config_free(c);
     spec_config_free(c2);
@@ -173,7 +185,7 @@ static void check_others(const buf *b, stats *st)
     spec_resources *r = NULL;
     spec_state *s = NULL, *s2 = NULL;
     cleanup_free char *out = NULL;
-    ward_err err;
+    ward_err err = {0};
     size_t len;
     if (spec_process_parse(b->data, b->len, &p, &err) == 0)
         spec_process_free(p);
@@ -183,12 +195,32 @@ static void check_others(const buf *b, stats *st)
         st->states_parsed++;
         if (spec_state_to_json(s, &out, &len, &err) < 0 ||
             spec_state_parse(out, len, &s2, &err) < 0) {
-            if (st->round_trip_failures++ == 0)
-                printf("# state round trip failed (%s)\n", err.msg);
+            if (st->round_trip_failures++ == 0) {
+                st->first_failure = st->iterations + 1;
+                printf("# input %lu: state round trip failed (%s)\n", st->first_failure, err.msg);
+            }
         }
         spec_state_free(s2);
         spec_state_free(s);
     }
+}
+
+/* A decimal environment number, or def when unset; anything else ends the test (a typo must not
+ * silently replay another run). */
+static unsigned long long env_number(const char *name, unsigned long long def)
+{
+    const char *v = getenv(name);
+    char *end;
+    unsigned long long n;
+    if (v == NULL || v[0] == '\0')
+        return def;
+    errno = 0;
+    n = strtoull(v, &end, 10);
+    if (v[0] < '0' || v[0] > '9' || *end != '\0' || errno != 0) {
+        printf("Bail out! %s=\"%s\" is not a decimal number\n", name, v);
+        exit(1);
+    }
+    return n;
 }
 
 int main(void)
@@ -203,9 +235,10 @@ int main(void)
         "{\"memory\":{\"limit\":268435456,\"swap\":536870912},\"cpu\":{\"shares\":512},"
         "\"pids\":{\"limit\":10},\"unified\":{\"memory.high\":\"1\"}}";
     const char *corpus[6];
-    const char *env_seed = getenv("WARD_FUZZ_SEED"), *env_secs = getenv("WARD_FUZZ_SECONDS");
+    const char *env_secs = getenv("WARD_FUZZ_SECONDS");
     double seconds = env_secs ? atof(env_secs) : 2.0;
-    uint64_t seed = env_seed ? strtoull(env_seed, NULL, 10) : (uint64_t)time(NULL);
+    uint64_t seed = env_number("WARD_FUZZ_SEED", (uint64_t)time(NULL));
+    unsigned long inputs = (unsigned long)env_number("WARD_FUZZ_INPUTS", 0);
     struct timespec start, now;
     stats st = {0};
     size_t i;
@@ -216,8 +249,13 @@ int main(void)
     corpus[4] = resources_doc;
     corpus[5] = "{\"args\":[\"sh\"],\"cwd\":\"/\",\"user\":{\"uid\":0,\"gid\":0}}";
     rng_state = seed ? seed : 1;
-    printf("# seed %llu, %.1f s (replay with WARD_FUZZ_SEED=%llu)\n", (unsigned long long)seed,
-           seconds, (unsigned long long)seed);
+    if (inputs)
+        printf("# seed %llu, %lu inputs (replay with WARD_FUZZ_SEED=%llu)\n",
+               (unsigned long long)seed, inputs, (unsigned long long)seed);
+    else
+        printf("# seed %llu, %.1f s (replay with WARD_FUZZ_SEED=%llu)\n", (unsigned long long)seed,
+               seconds, (unsigned long long)seed);
+    fflush(stdout); /* the seed must be out before a crash */
     clock_gettime(CLOCK_MONOTONIC, &start);
     do {
         const char *src = corpus[below(6)];
@@ -231,8 +269,10 @@ int main(void)
         free(b.data);
         st.iterations++;
         clock_gettime(CLOCK_MONOTONIC, &now);
-    } while ((double)(now.tv_sec - start.tv_sec) + (double)(now.tv_nsec - start.tv_nsec) / 1e9 <
-             seconds);
+    } while (inputs ? st.iterations < inputs
+                    : (double)(now.tv_sec - start.tv_sec) +
+                              (double)(now.tv_nsec - start.tv_nsec) / 1e9 <
+                          seconds);
     printf("# %lu inputs: %lu configs parsed (%lu valid), %lu states parsed\n", st.iterations,
            st.configs_parsed, st.configs_valid, st.states_parsed);
     tap_ok(st.iterations > 100, "%lu mutated inputs through every parser without a crash",
@@ -240,10 +280,11 @@ int main(void)
     tap_ok(st.configs_parsed > 0 && st.states_parsed > 0,
            "mutations still reach the model (%lu configs, %lu states parsed)", st.configs_parsed,
            st.states_parsed);
-    tap_ok(st.round_trip_failures == 0,
-           "every parsed document serialises and round-trips (%lu "
-           "failures)",
-           st.round_trip_failures);
+    if (!tap_ok(st.round_trip_failures == 0,
+                "every parsed document serialises and round-trips (%lu failures)",
+                st.round_trip_failures))
+        printf("# replay: WARD_FUZZ_SEED=%llu WARD_FUZZ_INPUTS=%lu %s\n", (unsigned long long)seed,
+               st.first_failure, "tests/unit/test_spec_fuzz");
     for (i = 0; i < 3; i++)
         free((char *)corpus[i]);
     return tap_done();

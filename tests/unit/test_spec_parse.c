@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "spec/base/cleanup.h"
+#include "spec/base/file.h"
 #include "spec/parse.h"
 #include "tests/unit/tap.h"
 

@@ -29,6 +29,12 @@ static spec_state *sample(void)
     s->started = true;
     s->owner = strdup("0");
     s->protections_json = strdup("{\"seccomp\": {\"baseline\": \"sha256:ab\"}, \"landlock\": 7}");
+    s->init_exe_dev = 64769;
+    s->init_exe_ino = 1234567;
+    s->has_exit_signal = true;
+    s->exit_signal = 9;
+    s->has_oom_killed = true;
+    s->oom_killed = true;
     return s;
 }
 
@@ -66,6 +72,10 @@ static void test_round_trip(void)
                strcmp(back->cgroup_path, "/ward/c1") == 0 &&
                strcmp(back->cgroup_mode, "hybrid") == 0 && back->started && !back->systemd_cgroup,
            "ward fields survive");
+    tap_ok(back->init_exe_dev == 64769 && back->init_exe_ino == 1234567 && back->has_exit_signal &&
+               back->exit_signal == 9 && !back->has_exit_code && back->has_oom_killed &&
+               back->oom_killed,
+           "init exe and how the init ended survive");
     tap_streq(back->protections_json, "{\"seccomp\":{\"baseline\":\"sha256:ab\"},\"landlock\":7}",
               "protections kept as compact JSON");
     tap_ok(strstr(json, "\"ward\"") != NULL && strstr(json, "\"initStartTime\"") != NULL,
@@ -73,6 +83,27 @@ static void test_round_trip(void)
     tap_ok(spec_state_to_json(back, &again, &len2, &err) == 0 && strcmp(json, again) == 0,
            "state round-trips to the same text");
     spec_state_free(back);
+    spec_state_free(s);
+}
+
+/* A state.json an older ward wrote (no initExe*, no exit fields) still reads: unknown stays
+ * unknown. */
+static void test_old_state(void)
+{
+    static const char old[] = "{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"status\":\"running\","
+                              "\"pid\":7,\"bundle\":\"/b\",\"ward\":{\"initStartTime\":5,"
+                              "\"started\":true}}";
+    spec_state *s = NULL;
+    cleanup_free char *json = NULL;
+    ward_err err = {0};
+    size_t len;
+    if (!tap_ok(spec_state_parse(old, strlen(old), &s, &err) == 0, "old state reads (%s)", err.msg))
+        return;
+    tap_ok(s->init_exe_ino == 0 && !s->has_exit_code && !s->has_exit_signal && !s->has_oom_killed,
+           "old state: exe and exit unknown");
+    tap_ok(spec_state_to_json(s, &json, &len, &err) == 0 && strstr(json, "initExe") == NULL &&
+               strstr(json, "exit") == NULL && strstr(json, "oomKilled") == NULL,
+           "unknown fields are not written");
     spec_state_free(s);
 }
 
@@ -153,6 +184,10 @@ static void test_hostile(void)
          "ward.initStartTime: must be an unsigned integer"},
         {"{" OK_HEAD ",\"ward\":{\"protections\":\"all\"}}", "ward.protections: must be an object"},
         {"{" OK_HEAD ",\"ward\":[]}", "ward: must be an object"},
+        {"{" OK_HEAD ",\"ward\":{\"exitCode\":256}}", "ward.exitCode: must be 0 to 255"},
+        {"{" OK_HEAD ",\"ward\":{\"exitSignal\":0}}",
+         "ward.exitSignal: must be a signal number (1 to 64)"},
+        {"{" OK_HEAD ",\"ward\":{\"oomKilled\":1}}", "ward.oomKilled: must be a boolean"},
         {"{" OK_HEAD ",\"annotations\":{\"a\":1}}", "annotations.a: must be a string"},
         {"{" OK_HEAD ",\"pid\":1,\"pid\":2}", "line 1, column 81: duplicate key \"pid\""},
     };
@@ -174,6 +209,7 @@ int main(void)
 {
     test_status_names();
     test_round_trip();
+    test_old_state();
     test_oci_state();
     test_hostile();
     return tap_done();

@@ -35,7 +35,9 @@ MODULES = [
     "ext4",
 ]
 # Built into Debian's kernel today; loaded as modules if a later kernel splits them out.
-OPTIONAL_MODULES = ["tpm", "tpm_tis_core", "tpm_tis"]
+OPTIONAL_MODULES = ["tpm", "tpm_tis_core", "tpm_tis",
+                    # ward's volumes: integrity (LUKS2 hmac(sha256) + aes-xts) and xfs
+                    "dm_integrity", "authenc", "xfs"]
 
 
 def module_list(kernel):

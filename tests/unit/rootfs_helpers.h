@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Harness for the rootfs behaviour tests: each scenario runs in a forked child in its own mount
- * namespace (so every mount vanishes with it) and reports one line per check through a pipe; the
- * parent turns them into TAP. Temp dirs are removed by the parent whatever happened.
+ * Helpers of the rootfs behaviour tests: a spec_config built in C, files on the host, and checks
+ * made inside a container's filesystem. Each scenario runs in tap.h's run_scenario with
+ * ROOTFS_SCENARIO_NS (its mounts vanish with it); the parent removes the temp dirs whatever
+ * happened.
  */
-#ifndef WARD_TESTS_TEST_ROOTFS_HARNESS_H
-#define WARD_TESTS_TEST_ROOTFS_HARNESS_H
+#ifndef WARD_TESTS_ROOTFS_HELPERS_H
+#define WARD_TESTS_ROOTFS_HELPERS_H
 
 #include <dirent.h>
 #include <errno.h>
@@ -28,102 +29,8 @@
 #include "runtime/rootfs/rootfs.h"
 #include "tests/unit/tap.h"
 
-#define CHILD_TIMEOUT 60
-
-static int report_fd = -1;
-
-/* In the child: one check, sent to the parent. */
-static void check(bool cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static __attribute__((unused)) void check(bool cond, const char *fmt, ...)
-{
-    char line[1024];
-    va_list ap;
-    int n = snprintf(line, sizeof(line), "%s ", cond ? "ok" : "not ok");
-
-    va_start(ap, fmt);
-    n += vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
-    va_end(ap);
-    if (n > (int)sizeof(line) - 2)
-        n = (int)sizeof(line) - 2;
-    line[n++] = '\n';
-    if (write(report_fd, line, (size_t)n) < 0)
-        _exit(3);
-}
-
-/* In the child: a diagnostic line (shown as a TAP comment). */
-static void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2), unused));
-static __attribute__((unused)) void diag(const char *fmt, ...)
-{
-    char line[1200] = "# ";
-    va_list ap;
-    int n;
-
-    va_start(ap, fmt);
-    n = 2 + vsnprintf(line + 2, sizeof(line) - 4, fmt, ap);
-    va_end(ap);
-    if (n > (int)sizeof(line) - 2)
-        n = (int)sizeof(line) - 2;
-    line[n++] = '\n';
-    if (write(report_fd, line, (size_t)n) < 0)
-        _exit(3);
-}
-
-/* In the child: a call that must succeed; its error message is the diagnostic. */
-static __attribute__((unused)) bool check_call(bool ok, const char *what, const ward_err *err)
-{
-    if (ok)
-        check(true, "%s succeeds", what);
-    else
-        check(false, "%s succeeds: %s", what, err->msg);
-    return ok;
-}
-
-/*
- * Run fn in a child with new mount, IPC and UTS namespaces. Each "ok"/"not ok" line becomes a TAP
- * test named "<scenario>: <check>"; the child's clean exit is one more test.
- */
-static __attribute__((unused)) void run_scenario(const char *name, void (*fn)(void *), void *arg)
-{
-    int p[2], status = 0;
-    char line[1200];
-    FILE *in;
-    pid_t pid;
-
-    if (pipe2(p, O_CLOEXEC) < 0) {
-        tap_ok(0, "%s: pipe: %s", name, strerror(errno));
-        return;
-    }
-    fflush(stdout);
-    pid = fork();
-    if (pid == 0) {
-        close(p[0]);
-        report_fd = p[1];
-        alarm(CHILD_TIMEOUT);
-        if (unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS) < 0) {
-            check(false, "unshare: %s", strerror(errno));
-            _exit(1);
-        }
-        fn(arg);
-        _exit(0);
-    }
-    close(p[1]);
-    in = fdopen(p[0], "r");
-    while (in && fgets(line, sizeof(line), in)) {
-        line[strcspn(line, "\n")] = '\0';
-        if (strncmp(line, "ok ", 3) == 0)
-            tap_ok(1, "%s: %s", name, line + 3);
-        else if (strncmp(line, "not ok ", 7) == 0)
-            tap_ok(0, "%s: %s", name, line + 7);
-        else
-            printf("%s\n", line);
-    }
-    if (in)
-        fclose(in);
-    if (pid < 0 || waitpid(pid, &status, 0) < 0)
-        status = -1;
-    tap_ok(pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
-           "%s: child completed (status 0x%x)", name, (unsigned)status);
-}
+/* The namespaces a rootfs scenario's child gets. */
+#define ROOTFS_SCENARIO_NS (CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS)
 
 /* ---- building a spec_config in C ---- */
 /* A heap copy: compound literals inside a function die with it. */
