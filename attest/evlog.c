@@ -3,6 +3,7 @@
 #include "attest/evlog.h"
 #include "attest/codec.h"
 #include "spec/base/cleanup.h"
+#include "spec/parse.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -93,12 +94,15 @@ oom:
 int ward_event_new_json(ward_event *ev, const char *type, const char *data_json, ward_err *err)
 {
     char ebuf[256] = "";
-    yajl_val tree = yajl_tree_parse(data_json, ebuf, sizeof(ebuf));
+    yajl_val tree;
     const char *keys[WARD_EVENT_MAX_DATA], *vals[WARD_EVENT_MAX_DATA];
     size_t n;
     int r;
 
     memset(ev, 0, sizeof(*ev));
+    if (spec_json_check(data_json, strlen(data_json), err) < 0)
+        return ward_err_prefix(err, "event data: not JSON");
+    tree = yajl_tree_parse(data_json, ebuf, sizeof(ebuf));
     if (tree == NULL) {
         ebuf[strcspn(ebuf, "\n")] = '\0';
         return ward_fail(err, "event data: not JSON: %s", ebuf);

@@ -4,6 +4,7 @@
 #include "attest/evlog.h"
 #include "attest/internal.h"
 #include "spec/base/cleanup.h"
+#include "spec/parse.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -108,6 +109,8 @@ static int parse_line(char *line, ward_event *ev, ward_err *err)
     int r;
     if (strlen(line) > WARD_EVENT_LINE_MAX)
         return ward_fail(err, "longer than %d bytes", WARD_EVENT_LINE_MAX);
+    if (spec_json_check(line, strlen(line), err) < 0)
+        return ward_err_prefix(err, "not valid JSON");
     tree = yajl_tree_parse(line, ebuf, sizeof(ebuf));
     if (tree == NULL) {
         ebuf[strcspn(ebuf, "\n")] = '\0';

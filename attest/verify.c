@@ -5,6 +5,7 @@
 #include "attest/internal.h"
 #include "attest/pubkey.h"
 #include "spec/base/cleanup.h"
+#include "spec/parse.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -214,6 +215,10 @@ int ward_evidence_verify(const char *json, const uint8_t *nonce, size_t nonce_le
         return -1;
     if (strlen(json) > WARD_EVIDENCE_MAX)
         return attest_reject(err, "evidence: larger than %u bytes", WARD_EVIDENCE_MAX);
+    if (spec_json_check(json, strlen(json), err) < 0) {
+        err->errnum = EBADMSG; /* what attest_reject() gives every malformed evidence */
+        return ward_err_prefix(err, "evidence");
+    }
     root = yajl_tree_parse(json, ebuf, sizeof(ebuf));
     if (root == NULL) {
         ebuf[strcspn(ebuf, "\n")] = '\0';

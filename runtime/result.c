@@ -46,7 +46,7 @@ static void emit_image(jwriter *w, const spec_config *cfg)
 {
     static const char *const keys[][2] = {{"ref", "ward.image.ref"},
                                           {"digest", "ward.image.digest"},
-                                          {"policy", "ward.image.policy"}};
+                                          {"policy", "ward.image.verified"}};
     bool any = false;
     for (size_t i = 0; i < 3; i++)
         any = any || annotation(&cfg->annotations, keys[i][1]) != NULL;

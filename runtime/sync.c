@@ -88,10 +88,16 @@ int sync_recv(int sock, sync_msg *m, int *fd, ward_err *err)
                 close(got);
         }
     }
-    if ((size_t)n < offsetof(sync_msg, data) || m->len > SYNC_DATA_MAX ||
-        (size_t)n != offsetof(sync_msg, data) + m->len)
+    /* one whole packet (MSG_TRUNC: it was longer than a message can be) of exactly len bytes */
+    if ((mh.msg_flags & MSG_TRUNC) || (size_t)n < offsetof(sync_msg, data) ||
+        m->len > SYNC_DATA_MAX || (size_t)n != offsetof(sync_msg, data) + m->len) {
+        if (fd && *fd >= 0) { /* no fd leaves with an error */
+            close(*fd);
+            *fd = -1;
+        }
         return ward_fail(err, "malformed message from container init");
-    m->data[m->len < SYNC_DATA_MAX ? m->len : SYNC_DATA_MAX - 1] = '\0';
+    }
+    m->data[m->len] = '\0';
     return 0;
 }
 

@@ -31,7 +31,7 @@ typedef struct sync_msg {
     uint32_t type;
     int32_t errnum;
     uint32_t len;
-    char data[SYNC_DATA_MAX];
+    char data[SYNC_DATA_MAX + 1]; /* room for the NUL sync_recv adds after len bytes */
 } sync_msg;
 
 int sync_send(int sock, sync_type type, const char *data, size_t len, int fd, ward_err *err);

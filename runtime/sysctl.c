@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char *const ipc_sysctls[] = {
@@ -14,10 +15,24 @@ static const char *const ipc_sysctls[] = {
     "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
 };
 
-static bool new_namespace(const spec_config *cfg, spec_ns_type t)
+/*
+ * Whether the container has a namespace of type t that is not ward's own: a new one, or one joined
+ * by path that is not the one ward runs in (a config naming /proc/1/ns/net would otherwise have
+ * ward write the host's net.* values). As runc does for the network namespace; here for each.
+ */
+static bool own_namespace(const spec_config *cfg, spec_ns_type t, const char *proc_name)
 {
     const spec_namespace *ns = spec_find_namespace(cfg, t);
-    return ns != NULL;
+    struct stat joined, mine;
+    char self[64];
+    if (ns == NULL)
+        return false;
+    if (ns->path == NULL)
+        return true;
+    snprintf(self, sizeof(self), "/proc/self/ns/%s", proc_name);
+    if (stat(ns->path, &joined) < 0 || stat(self, &mine) < 0)
+        return false; /* cannot tell: refuse */
+    return joined.st_dev != mine.st_dev || joined.st_ino != mine.st_ino;
 }
 
 static bool is_ipc_sysctl(const char *key)
@@ -48,11 +63,11 @@ int sysctl_validate(const spec_config *cfg, ward_err *err)
         if (!valid_key(key))
             return ward_fail(err, "linux.sysctl: invalid key \"%s\"", key);
         if (is_ipc_sysctl(key))
-            ok = new_namespace(cfg, SPEC_NS_IPC);
+            ok = own_namespace(cfg, SPEC_NS_IPC, "ipc");
         else if (strncmp(key, "net.", 4) == 0)
-            ok = new_namespace(cfg, SPEC_NS_NETWORK);
+            ok = own_namespace(cfg, SPEC_NS_NETWORK, "net");
         else if (!strcmp(key, "kernel.hostname") || !strcmp(key, "kernel.domainname"))
-            ok = new_namespace(cfg, SPEC_NS_UTS);
+            ok = own_namespace(cfg, SPEC_NS_UTS, "uts");
         else
             return ward_fail(err,
                              "linux.sysctl: \"%s\" is not namespaced; ward will not change "
@@ -61,7 +76,7 @@ int sysctl_validate(const spec_config *cfg, ward_err *err)
         if (!ok)
             return ward_fail(err,
                              "linux.sysctl: \"%s\" needs the container's own namespace "
-                             "for it, and the config shares the host's",
+                             "for it, and the config shares the host's (or ward's)",
                              key);
     }
     return 0;

@@ -122,6 +122,10 @@ static int apply_path_key(ward_hostconf *hc, const char *key, const char *v, con
         field = &hc->policy_path;
     else if (strcmp(key, "volumes.dir") == 0)
         field = &hc->volumes_dir;
+    else if (strcmp(key, "image.records") == 0)
+        field = &hc->image_records;
+    else if (strcmp(key, "image.lookaside") == 0)
+        field = &hc->image_lookaside;
     if (field == NULL) {
         *why = NULL;
         return -1;
@@ -163,6 +167,13 @@ static int apply_key(ward_hostconf *hc, const char *key, const char *v, const ch
         if (strcmp(v, "readonly") && strcmp(v, "config"))
             return -1;
         hc->kernel_interfaces_from_config = strcmp(v, "config") == 0;
+        return 0;
+    }
+    if (strcmp(key, "image.policy") == 0) {
+        *why = "must be \"enforce\" or \"off\"";
+        if (strcmp(v, "enforce") && strcmp(v, "off"))
+            return -1;
+        hc->image_policy = strcmp(v, "enforce") == 0;
         return 0;
     }
     if (strcmp(key, "landlock.allow_special_files") == 0) {
@@ -280,5 +291,7 @@ void ward_hostconf_free(ward_hostconf *hc)
     free(hc->node_key);
     free(hc->policy_path);
     free(hc->volumes_dir);
+    free(hc->image_records);
+    free(hc->image_lookaside);
     ward_hostconf_init(hc);
 }

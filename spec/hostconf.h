@@ -19,6 +19,9 @@
  *   attest.node_key = /var/lib/ward/keys/node.key   # the node's secp256k1 signing key
  *   policy.path = /etc/ward/policy.json
  *   volumes.dir = /var/lib/ward/volumes    # encrypted volumes' backing files (root only)
+ *   image.policy = enforce | off           # enforce: create/run check the bundle's image
+ *   image.records = /var/lib/ward/images   # where `ward image unpack` records what it unpacked
+ *   image.lookaside = /var/lib/containers/sigstore   # signatures beside the image (no default)
  */
 #ifndef WARD_SPEC_HOSTCONF_H
 #define WARD_SPEC_HOSTCONF_H
@@ -28,7 +31,9 @@
 
 #include "spec/base/error.h"
 
-#define WARD_DEFAULT_HOSTCONF "/etc/ward/ward.conf"
+#define WARD_DEFAULT_HOSTCONF      "/etc/ward/ward.conf"
+#define WARD_DEFAULT_IMAGE_RECORDS "/var/lib/ward/images"
+#define WARD_DEFAULT_POLICY        "/etc/ward/policy.json"
 
 typedef struct ward_hostconf {
     char **seccomp_allow; /* NULL-terminated list of syscall names, or NULL */
@@ -44,7 +49,10 @@ typedef struct ward_hostconf {
     char *event_log;
     char *node_key; /* NULL: /var/lib/ward/keys/node.key */
     char *policy_path;
-    char *volumes_dir; /* NULL: the default */
+    char *volumes_dir;     /* NULL: the default */
+    bool image_policy;     /* image.policy = enforce */
+    char *image_records;   /* NULL: WARD_DEFAULT_IMAGE_RECORDS */
+    char *image_lookaside; /* NULL: none */
 } ward_hostconf;
 
 /* Defaults for every key (no file needed). */

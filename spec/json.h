@@ -46,6 +46,13 @@ struct jnode {
  * strings holding a NUL character.
  */
 int json_parse(const char *text, size_t len, jnode **out, ward_err *err);
+
+/*
+ * The raw text of a string between its quotes, checked as RFC 8259 says: well-formed UTF-8 (no
+ * overlong forms, surrogates or code points above U+10FFFF), valid escapes, UTF-16 surrogates
+ * only in pairs, and no \u0000. On failure, returns -1 and why says what ("contains ...").
+ */
+int json_check_string(const char *raw, size_t len, char *why, size_t why_len);
 void json_free(jnode *n);
 static inline void json_freep(jnode **n)
 {

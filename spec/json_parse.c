@@ -3,7 +3,8 @@
  * Build a jnode tree with yajl's stream parser. yajl_tree_parse would do the building, but it
  * neither reports where an error is nor limits nesting; the callbacks here do both, and also refuse
  * duplicate keys (two parsers reading one document differently is a classic confusion attack) and
- * strings holding a NUL (which would silently truncate a C string such as a path).
+ * strings that are not RFC 8259's (see json_string.c): invalid UTF-8, unpaired surrogates, and a
+ * NUL, which would silently truncate a C string such as a path. Those errors name the JSON path.
  */
 #include "spec/json.h"
 
@@ -14,8 +15,12 @@
 #include <yajl/yajl_parse.h>
 
 #include "spec/base/cleanup.h"
+#include "spec/parse.h"
 
 typedef struct builder {
+    yajl_handle h;
+    const char *text; /* the whole document, to check the raw text of each string */
+    size_t len;
     jnode *root;
     jnode *stack[JSON_MAX_DEPTH + 1];
     size_t depth;
@@ -125,10 +130,67 @@ static int on_bool(void *ctx, int v)
     return add_value(ctx, n);
 }
 
+/*
+ * The JSON path of the value being added (or, for a key, of its object), from the stack: each
+ * open container's last member or item leads to the next one.
+ */
+static void builder_path(const builder *b, bool for_key, jpath *p)
+{
+    jp_init(p, NULL);
+    for (size_t i = 0; i < b->depth; i++) {
+        const jnode *c = b->stack[i];
+        bool top = i + 1 == b->depth;
+        if (top && for_key)
+            break;
+        if (c->type == JT_ARRAY)
+            jp_index(p, top ? c->len : c->len - 1);
+        else if (top)
+            jp_key(p, b->pending_key ? b->pending_key : "?");
+        else
+            jp_key(p, c->u.members[c->len - 1].key);
+    }
+}
+
+/*
+ * Check the raw text of the string token yajl just read (it ends where yajl stopped reading, at
+ * the closing quote; it starts at the first quote found going back that no backslash escapes:
+ * outside a string JSON has no backslashes). yajl hands callbacks decoded text, which hides what
+ * RFC 8259 forbids, so the raw bytes are what is checked.
+ */
+static int check_raw_string(builder *b, bool is_key)
+{
+    size_t end = yajl_get_bytes_consumed(b->h), start;
+    char why[96];
+    jpath p;
+
+    if (end < 2 || end > b->len || b->text[end - 1] != '"')
+        return cancel(b, "internal error: cannot find the string yajl read");
+    for (start = end - 1; start-- > 0;) {
+        size_t bs = 0;
+        if (b->text[start] != '"')
+            continue;
+        while (bs < start && b->text[start - 1 - bs] == '\\')
+            bs++;
+        if (bs % 2 == 0)
+            break;
+    }
+    if (start == (size_t)-1)
+        return cancel(b, "internal error: cannot find the string yajl read");
+    if (json_check_string(b->text + start + 1, end - start - 2, why, sizeof(why)) == 0)
+        return 1;
+    builder_path(b, is_key, &p);
+    if (is_key)
+        return p.len ? cancel(b, "%s: an object key %s", p.buf, why)
+                     : cancel(b, "an object key %s", why);
+    return p.len ? cancel(b, "%s: %s", p.buf, why) : cancel(b, "string %s", why);
+}
+
 static int add_text(builder *b, jtype t, const unsigned char *s, size_t len)
 {
     jnode *n;
-    if (memchr(s, '\0', len) != NULL)
+    if (t == JT_STRING && !check_raw_string(b, false))
+        return 0;
+    if (memchr(s, '\0', len) != NULL) /* cannot happen after the check above */
         return cancel(b, "string contains a NUL character");
     n = new_node(t);
     if (n == NULL || (n->u.s = strndup((const char *)s, len)) == NULL) {
@@ -176,7 +238,9 @@ static int on_start_array(void *ctx)
 static int on_key(void *ctx, const unsigned char *s, size_t len)
 {
     builder *b = ctx;
-    if (memchr(s, '\0', len) != NULL)
+    if (!check_raw_string(b, true))
+        return 0;
+    if (memchr(s, '\0', len) != NULL) /* cannot happen after the check above */
         return cancel(b, "object key contains a NUL character");
     b->pending_key = strndup((const char *)s, len);
     return b->pending_key ? 1 : cancel(b, "out of memory");
@@ -268,7 +332,7 @@ static int fail_at(yajl_handle h, const builder *b, const char *text, size_t len
 
 int json_parse(const char *text, size_t len, jnode **out, ward_err *err)
 {
-    builder b = {0};
+    builder b = {.text = text, .len = len};
     yajl_handle h;
     yajl_status st;
     int ret = 0;
@@ -278,6 +342,7 @@ int json_parse(const char *text, size_t len, jnode **out, ward_err *err)
     h = yajl_alloc(&callbacks, NULL, &b);
     if (h == NULL)
         return ward_fail(err, "out of memory");
+    b.h = h;
     st = yajl_parse(h, (const unsigned char *)text, len);
     if (st != yajl_status_ok) {
         size_t used = yajl_get_bytes_consumed(h);
@@ -306,4 +371,10 @@ const jnode *json_get(const jnode *obj, const char *key)
         if (strcmp(obj->u.members[i].key, key) == 0)
             return obj->u.members[i].val->type == JT_NULL ? NULL : obj->u.members[i].val;
     return NULL;
+}
+
+int spec_json_check(const char *text, size_t len, ward_err *err)
+{
+    cleanup_json jnode *root = NULL;
+    return json_parse(text, len, &root, err);
 }

@@ -8,7 +8,7 @@ libwardspec_a_SOURCES = \
 	spec/parse.h \
 	spec/state.h
 libwardspec_a_SOURCES += \
-	spec/json.h spec/json_parse.c spec/json_read.c spec/json_write.c spec/json_write.h \
+	spec/json.h spec/json_parse.c spec/json_read.c spec/json_string.c spec/json_write.c spec/json_write.h \
 	spec/model.h spec/model_tables.c spec/names.c spec/names.h spec/lookup.c spec/free.c \
 	spec/parse_config.c spec/parse_process.c spec/parse_linux.c spec/parse_resources.c \
 	spec/parse_seccomp.c \
@@ -48,6 +48,13 @@ tests_unit_test_spec_features_SOURCES = tests/unit/test_spec_features.c
 tests_unit_test_spec_features_CPPFLAGS = $(SPEC_TEST_CPPFLAGS)
 tests_unit_test_spec_features_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 tests_unit_test_spec_features_LDADD = $(SPEC_TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_spec_json_text
+TESTS += tests/unit/test_spec_json_text
+tests_unit_test_spec_json_text_SOURCES = tests/unit/test_spec_json_text.c
+tests_unit_test_spec_json_text_CPPFLAGS = $(SPEC_TEST_CPPFLAGS)
+tests_unit_test_spec_json_text_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
+tests_unit_test_spec_json_text_LDADD = $(SPEC_TEST_LIBS)
 
 check_PROGRAMS += tests/unit/test_spec_fuzz
 TESTS += tests/unit/test_spec_fuzz

@@ -49,4 +49,13 @@ int spec_resources_parse(const char *json, size_t len, spec_resources **out, war
 int spec_default_config_json(bool rootless, uint32_t host_uid, uint32_t host_gid, char **out,
                              ward_err *err);
 
+/*
+ * Check any other JSON document ward reads from outside (evidence, event log lines, state handed to
+ * a seccomp listener) as strictly as the parsers above check theirs, before a yajl_tree_parse
+ * (which alone would accept comments, invalid UTF-8 and duplicate keys and cut strings at a
+ * \u0000): RFC 8259 text, UTF-8 strings without NUL, no duplicate keys, the same size and depth
+ * limits.
+ */
+int spec_json_check(const char *text, size_t len, ward_err *err);
+
 #endif

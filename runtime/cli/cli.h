@@ -20,6 +20,7 @@ int cmd_list(ward_ctx *ctx, int argc, char **argv);
 int cmd_spec(ward_ctx *ctx, int argc, char **argv);
 int cmd_features(ward_ctx *ctx, int argc, char **argv);
 int cmd_attest(ward_ctx *ctx, int argc, char **argv);
+int cmd_image(ward_ctx *ctx, int argc, char **argv);
 int cmd_exec(ward_ctx *ctx, int argc, char **argv);
 int cmd_pause(ward_ctx *ctx, int argc, char **argv);
 int cmd_resume(ward_ctx *ctx, int argc, char **argv);
@@ -59,6 +60,11 @@ int cli_result_opt(cli_result *r, int c, const char *arg, const char *cmd);
 /* Write the manifest of stopped container id (before it is deleted); 0 or exit status 1. */
 int cli_result_write(const ward_ctx *ctx, const char *id, const ward_run_end *end,
                      const cli_result *r);
+
+/* A helper binary (ward-attest, ward-image) beside ward, else in the libexec directory. */
+int cli_find_helper(const char *name, char out[PATH_MAX]);
+/* image.policy = enforce: run `ward-image check-bundle` on bundle; 0 when it accepts. */
+int cli_image_check(const ward_ctx *ctx, const char *bundle, ward_err *err);
 
 /* Forward the usual termination and job signals to pid (run, exec without --detach). */
 void cli_forward_signals(pid_t pid);

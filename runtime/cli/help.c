@@ -216,9 +216,12 @@ int cmd_help(ward_ctx *ctx, int argc, char **argv)
         optind = 1;
         return cmd_attest(ctx, 2, helper_argv);
     }
-    if (argc == 2 && (strcmp(argv[1], "key") == 0 || strcmp(argv[1], "manifest") == 0)) {
+    if (argc == 2 && (strcmp(argv[1], "key") == 0 || strcmp(argv[1], "manifest") == 0 ||
+                      strcmp(argv[1], "image") == 0)) {
         char *helper_argv[] = {argv[1], "--help", NULL};
         optind = 1;
+        if (strcmp(argv[1], "image") == 0)
+            return cmd_image(ctx, 2, helper_argv);
         return strcmp(argv[1], "key") == 0 ? cmd_key(ctx, 2, helper_argv)
                                            : cmd_manifest(ctx, 2, helper_argv);
     }

@@ -64,6 +64,7 @@ int cmd_features(ward_ctx *ctx, int argc, char **argv)
     return 0;
 }
 
+/* The helper `name` next to this binary (a build tree), else the installed one. */
 int cli_find_helper(const char *name, char out[PATH_MAX])
 {
     char self[PATH_MAX];
@@ -83,15 +84,30 @@ int cli_find_helper(const char *name, char out[PATH_MAX])
     return access(out, X_OK);
 }
 
-int cmd_attest(ward_ctx *ctx, int argc, char **argv)
+/* Replace ward by a helper binary (the trust libraries live there, never in ward itself). */
+static int exec_helper(const char *cmd, const char *helper_name, char **argv)
 {
     char helper[PATH_MAX];
-    if (cli_find_helper("ward-attest", helper) < 0)
-        return cli_usage_error("attest",
-                               "helper ward-attest not found (looked beside ward and "
-                               "in %s)",
-                               WARD_LIBEXECDIR);
-    argv[0] = "ward attest";
+    char shown[32];
+    if (cli_find_helper(helper_name, helper) < 0)
+        return cli_usage_error(cmd, "helper %s not found (looked beside ward and in %s)",
+                               helper_name, WARD_LIBEXECDIR);
+    snprintf(shown, sizeof(shown), "ward %s", cmd);
+    argv[0] = shown;
     execv(helper, argv);
-    return cli_usage_error("attest", "exec %s: %s", helper, strerror(errno));
+    return cli_usage_error(cmd, "exec %s: %s", helper, strerror(errno));
+}
+
+int cmd_attest(ward_ctx *ctx, int argc, char **argv)
+{
+    (void)ctx;
+    (void)argc;
+    return exec_helper("attest", "ward-attest", argv);
+}
+
+int cmd_image(ward_ctx *ctx, int argc, char **argv)
+{
+    (void)ctx;
+    (void)argc;
+    return exec_helper("image", "ward-image", argv);
 }

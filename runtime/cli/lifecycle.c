@@ -100,6 +100,8 @@ int cmd_create(ward_ctx *ctx, int argc, char **argv)
     pid_t pid;
     if (parse_create_opts("create", argc, argv, &o, NULL, NULL) != 0)
         return 1;
+    if (ctx->hc.image_policy && cli_image_check(ctx, o.bundle, &err) < 0)
+        return ward_log_fail(&err);
     if (container_create(ctx, &o, &pid, &err) < 0)
         return ward_log_fail(&err);
     return 0;
@@ -174,6 +176,8 @@ int cmd_run(ward_ctx *ctx, int argc, char **argv)
                                       "container use `ward delete --result FILE` once it stopped");
     if (!detach && o.console_socket == NULL)
         o.console_master = &master; /* a terminal config: ward is the terminal's other end */
+    if (ctx->hc.image_policy && cli_image_check(ctx, o.bundle, &err) < 0)
+        return ward_log_fail(&err);
     clock_gettime(CLOCK_REALTIME, &end.started);
     if (container_create(ctx, &o, &pid, &err) < 0) {
         if (master >= 0)

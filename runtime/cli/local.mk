@@ -8,6 +8,7 @@ WARD_CLI_SOURCES = \
 	runtime/cli/cgroup.c \
 	runtime/cli/exec.c \
 	runtime/cli/help.c \
+	runtime/cli/image.c \
 	runtime/cli/info.c \
 	runtime/cli/lifecycle.c \
 	runtime/cli/manage.c \

@@ -35,6 +35,7 @@ static const command commands[] = {
     {"spec", cmd_spec, "write a default config.json"},
     {"features", cmd_features, "print the features document"},
     {"attest", cmd_attest, "TPM attestation (node, quote, verify, log)"},
+    {"image", cmd_image, "image signatures and verified unpack (verify, unpack, check-bundle)"},
     {"key", cmd_key, "the node's signing key (show, export-pem)"},
     {"manifest", cmd_manifest, "verify a signed result manifest"},
     {"help", cmd_help, "print this help, or a command's (ward help COMMAND)"},
@@ -207,10 +208,11 @@ int main(int argc, char **argv)
             continue;
         if (cli_wants_help(name, sub_argc, sub_argv))
             return cli_help(name);
-        /* attest, key and manifest parse the host config in their helpers */
+        /* attest, image, key and manifest parse the host config in their helpers */
         ctx.config_path = g.config;
         if (strcmp(name, "attest") && strcmp(name, "key") && strcmp(name, "manifest") &&
-            strcmp(name, "spec") && strcmp(name, "help") && setup_globals(&ctx, &g, name) != 0)
+            strcmp(name, "image") && strcmp(name, "spec") && strcmp(name, "help") &&
+            setup_globals(&ctx, &g, name) != 0)
             return 1;
         optind = 1;
         opterr = 0; /* commands report a bad option through the log (cli_bad_option) */

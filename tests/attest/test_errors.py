@@ -121,7 +121,11 @@ def test_corrupt_event_log(ward, swtpm, tmp_path, nonce, damage, message):
     (["--type", "Container", "--data", '{"id":"x"}'], 'event type "Container": must be'),
     (["--type", "container", "--data", '["x"]'], "event data: must be a JSON object"),
     (["--type", "container", "--data", '{"id":1}'], "event data.id: must be a string"),
-    (["--type", "container", "--data", '{"id":"a","id":"b"}'], 'key "id" given twice'),
+    (["--type", "container", "--data", '{"id":"a","id":"b"}'], 'duplicate key "id"'),
+    # RFC 8259 strings only: a \u0000 would have measured "a", invalid UTF-8 another reading
+    (["--type", "container", "--data", '{"id":"a\\u0000b"}'], "id: contains a NUL character"),
+    (["--type", "container", "--data", b'{"id":"\xc0\x80"}'], "id: is not valid UTF-8"),
+    (["--type", "container", "--data", '{"id":"\\ud800x"}'], "id: contains an unpaired UTF-16"),
     (["--type", "container", "--data", '{"ID":"x"}'], 'key "ID": must be'),
     (["--type", "container", "--data", '{"id":"a\\u0007"}'], "no control characters"),
     (["--type", "container", "--data", "{"], "event data: not JSON"),

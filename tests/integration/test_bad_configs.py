@@ -3,6 +3,7 @@
 expectations.py), and nothing left behind: no state in --root, no cgroup, no mount, no process."""
 
 import json
+import re
 import os
 
 import pytest
@@ -166,3 +167,36 @@ def test_profile_denying_what_ward_uses_does_not_touch_setup(ctx):
     res = ctx.create(cid, b, check=False)
     assert res.rc == 0, res
     ctx.rt.delete(cid, force=True)
+
+
+def _config_with_arg(b, raw):
+    """config.json bytes whose process.args[3] is the raw JSON string text `raw`."""
+    b.process["args"] = ["sh", "-c", 'printf %s "$0"', "ARG-PLACEHOLDER"]
+    text = json.dumps(b.config).encode()
+    return text.replace(b'"ARG-PLACEHOLDER"', b'"' + raw + b'"')
+
+
+@pytest.mark.parametrize("raw,why", [
+    (rb"a\u0000b", r"contains a NUL character \(\\u0000\)"),
+    (b"\xc0\x80", r"is not valid UTF-8 \(byte 0xc0 at offset 0\)"),
+    (b"\xed\xa0\x80", r"is not valid UTF-8 \(byte 0xed at offset 0\)"),
+    (rb"\ud800x", r"contains an unpaired UTF-16 surrogate \(\\ud800\)"),
+], ids=["nul-escape", "overlong-nul", "utf8-surrogate", "lone-surrogate"])
+def test_string_not_rfc8259_is_refused(ctx, raw, why):
+    """Strings are RFC 8259's (UTF-8, surrogates paired) and hold no NUL: yajl alone would have
+    cut "a\\u0000b" to "a" and passed the others; the error names the JSON path."""
+    b = ctx.bundle()
+    text = _config_with_arg(b, raw)
+    regex = re.compile(r"ward: config\.json: line 1, column \d+: process\.args\[3\]: " + why)
+    _expect_rejected(ctx, b, regex, raw=text)
+
+
+def test_string_rfc8259_control(ctx):
+    """Control: valid UTF-8, raw and as an escaped surrogate pair, reaches the process intact."""
+    b = ctx.bundle()
+    cid = ctx.new_id()
+    ctx.prepare(cid, b)
+    b.write_raw(_config_with_arg(b, "h\u00e9\U0001f600".encode() + rb"\ud83d\ude00"))
+    res = ctx.rt.run(cid, b, write_config=False)
+    assert res.rc == 0, res
+    assert res.out == "h\u00e9\U0001f600\U0001f600"

@@ -30,7 +30,7 @@ SECTIONS = {
 }
 # commands whose help is their helper's, with the page that documents them
 HELPER_PAGES = {"attest": "ward-attest.8.scd", "key": "ward-manifest.8.scd",
-                "manifest": "ward-manifest.8.scd"}
+                "manifest": "ward-manifest.8.scd", "image": "ward-image.8.scd"}
 # commands documented as one item of ward(8)'s COMMANDS section
 WARD8_ITEMS = ("list", "spec", "features", "help")
 OPT = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")

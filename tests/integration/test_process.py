@@ -5,6 +5,7 @@ env, sysctl, args."""
 import os
 import re
 import resource
+import subprocess
 
 import pytest
 
@@ -191,6 +192,38 @@ def test_sysctl_without_its_namespace_fails(ctx):
     res = ctx.run(ctx.new_id(), b)
     assert res.rc != 0, res
     assert _host_sysctl("net.ipv4.ip_forward") == host_forward
+
+
+def test_sysctl_in_a_joined_host_namespace_fails(ctx):
+    """A network namespace joined by path counts only when it is not ward's own (the host's here):
+    otherwise ward would write the host's net.* values (found by tests/fuzz/fuzz_sysctl)."""
+    host_forward = _host_sysctl("net.ipv4.ip_forward")
+    b = ctx.bundle("true")
+    b.add_namespace("network", f"/proc/{os.getpid()}/ns/net")
+    b.linux["sysctl"] = {"net.ipv4.ip_forward": "0" if host_forward == "1" else "1"}
+    try:
+        res = ctx.run(ctx.new_id(), b)
+        assert res.rc != 0, res
+        assert "net.ipv4.ip_forward\" needs the container's own namespace" in res.err, res
+    finally:
+        now = _host_sysctl("net.ipv4.ip_forward")
+        if now != host_forward:
+            with open("/proc/sys/net/ipv4/ip_forward", "w") as f:
+                f.write(host_forward)
+        assert now == host_forward
+
+
+def test_sysctl_in_a_joined_namespace_of_its_own(ctx):
+    """Control: a network namespace joined by path that is not ward's takes the value."""
+    name = "ward-" + os.path.basename(ctx.tmp)[-12:].replace("_", "-") + "-sy"
+    subprocess.run(["ip", "netns", "add", name], check=True)
+    try:
+        b = ctx.bundle(script="cat /proc/sys/net/ipv4/ip_default_ttl")
+        b.add_namespace("network", f"/run/netns/{name}")
+        b.linux["sysctl"] = {"net.ipv4.ip_default_ttl": "66"}
+        assert ctx.run_ok(b).strip() == "66"
+    finally:
+        subprocess.run(["ip", "netns", "del", name], check=False)
 
 
 def test_sysctl_not_namespaced_fails(ctx):

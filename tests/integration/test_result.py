@@ -149,6 +149,20 @@ def test_run_result_round_trip(ctx, trust):
     assert a.rc == 0, a
 
 
+def test_image_identity_and_policy_decision_come_from_the_unpack_annotations(ctx, trust):
+    """The predicate's image: the reference, manifest digest and policy decision digest that
+    `ward image unpack` wrote into the bundle (ward.image.ref, .digest, .verified)."""
+    b, _ = job_bundle(ctx, trust, script="true")
+    b.config["annotations"] = {"ward.image.ref": "docker.io/library/busybox:latest",
+                               "ward.image.digest": "sha256:" + "ab" * 32,
+                               "ward.image.verified": "sha256:" + "cd" * 32}
+    m = ctx.path("result.json")
+    assert trust.run(b, m).rc == 0
+    assert payload_of(envelope(m))["predicate"]["image"] == {
+        "ref": "docker.io/library/busybox:latest", "digest": "sha256:" + "ab" * 32,
+        "policy": "sha256:" + "cd" * 32}
+
+
 def test_signal_exit_and_rootfs_output(ctx, trust):
     b = ctx.bundle(private=True, script="mkdir -p /data; echo r > /data/f; kill -9 $$")
     b.remove_namespace("pid")  # a pid-namespace init cannot SIGKILL itself

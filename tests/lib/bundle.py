@@ -103,7 +103,7 @@ class Bundle:
     def write_raw(self, text):
         """Write config.json verbatim (for malformed-JSON tests); later write() calls overwrite it,
         so callers that use this should pass write_config=False to the runner."""
-        with open(self.config_path, "w") as f:
+        with open(self.config_path, "wb" if isinstance(text, bytes) else "w") as f:
             f.write(text)
         return self.config_path
 

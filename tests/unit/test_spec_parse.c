@@ -326,7 +326,7 @@ static void test_malformed(void)
         {"{}\n}", "line 2, column 1: invalid JSON: parse error: trailing garbage"},
         {"", "line 1, column 1: invalid JSON: parse error: premature EOF"},
         {"{\"a\":1,\"a\":2}", "line 1, column 13: duplicate key \"a\""},
-        {"{\"a\":\"x\\u0000y\"}", "line 1, column 15: string contains a NUL character"},
+        {"{\"a\":\"x\\u0000y\"}", "line 1, column 15: a: contains a NUL character (\\u0000)"},
     };
     size_t i;
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
