@@ -5,6 +5,7 @@
  * mount, bind mount into the container. Every step's leftovers are found again by name
  * (volume_paths), so a crash at any point is cleaned by volumes_teardown.
  */
+#include "runtime/fault.h"
 #include "runtime/log.h"
 #include "runtime/volumes/internal.h"
 #include "spec/base/cleanup.h"
@@ -120,12 +121,14 @@ static int open_crypt(const cryptsetup_api *cs, const volume_spec *v, const volu
         ward_fail_errno(err, -rc, "volume %s: LUKS2 format", v->name);
         goto out;
     }
+    fault_point("volume:formatted");
     rc = cs->activate_by_volume_key(cd, p->dm_name, key.bytes, key.len, flags);
     key_wipe(&key); /* the kernel has it now; libcryptsetup wipes its copy in crypt_free */
     if (rc < 0) {
         ward_fail_errno(err, -rc, "volume %s: open dm-crypt device %s", v->name, p->dm_name);
         goto out;
     }
+    fault_point("volume:opened");
     /* dm-integrity: every sector needs a valid tag before the filesystem reads it */
     if (v->integrity && (rc = cs->wipe(cd, p->dm_path, CRYPT_WIPE_ZERO, 0, 0, 1 << 20,
                                        CRYPT_WIPE_NO_DIRECT_IO, NULL, NULL)) < 0) {
@@ -232,14 +235,19 @@ static int setup_one(const cryptsetup_api *cs, const char *dir, const char *id,
                          v->name);
     if (volume_paths_make(dir, id, v->name, &p, err) < 0 || make_backing(&p, v->size, err) < 0)
         return -1;
+    fault_point("volume:backing-made");
     loopfd = loop_attach(p.backing, loopdev, err);
     if (loopfd < 0)
         return -1;
+    fault_point("volume:loop-attached");
     rc = open_crypt(cs, v, &p, loopdev, err);
     close(loopfd); /* dm-crypt holds the loop device now (autoclear frees it after) */
-    if (rc < 0 || run_mkfs(v, p.dm_path, err) < 0 || mount_staging(v, &p, cfg, err) < 0 ||
-        add_bind_mount(cfg, v, &p, err) < 0)
+    if (rc < 0 || run_mkfs(v, p.dm_path, err) < 0)
         return -1;
+    fault_point("volume:mkfs-done");
+    if (mount_staging(v, &p, cfg, err) < 0 || add_bind_mount(cfg, v, &p, err) < 0)
+        return -1;
+    fault_point("volume:mounted");
     ward_log_debug("volume %s: %s (%s) on %s, %llu bytes%s", v->name, p.dm_name, loopdev,
                    v->destination, (unsigned long long)v->size, v->integrity ? ", integrity" : "");
     return 0;

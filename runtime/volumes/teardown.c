@@ -5,6 +5,7 @@
  * device, loop device, LUKS header (zeroed), backing file (discarded, unlinked), directory.
  * Only names ward gives are touched (<name>.img, <name>.mnt): never a blind recursive delete.
  */
+#include "runtime/fault.h"
 #include "runtime/log.h"
 #include "runtime/volumes/internal.h"
 #include "spec/base/cleanup.h"
@@ -110,6 +111,7 @@ static int erase_backing(const volume_paths *p, ward_err *err)
             return ward_fail_errno(err, errno, "erase header of %s", p->backing);
     if (fdatasync(fd) < 0)
         return ward_fail_errno(err, errno, "erase header of %s", p->backing);
+    fault_point("volume:header-erased");
     (void)fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, st.st_size);
     if (unlink(p->backing) < 0 && errno != ENOENT)
         return ward_fail_errno(err, errno, "unlink %s", p->backing);
@@ -120,12 +122,16 @@ int volume_teardown_one(const char *dir, const char *id, const char *name, ward_
 {
     char loopdev[PATH_MAX];
     volume_paths p;
-    if (volume_paths_make(dir, id, name, &p, err) < 0 || unmount_staging(&p, err) < 0 ||
-        close_crypt(&p, name, err) < 0 || close_temporary(&p, name, err) < 0)
+    if (volume_paths_make(dir, id, name, &p, err) < 0 || unmount_staging(&p, err) < 0)
         return -1;
+    fault_point("volume:unmounted");
+    if (close_crypt(&p, name, err) < 0 || close_temporary(&p, name, err) < 0)
+        return -1;
+    fault_point("volume:dm-closed");
     loop_find(p.backing, loopdev); /* autoclear has usually freed it already */
     if (loopdev[0] && loop_detach(loopdev, err) < 0)
         return -1;
+    fault_point("volume:loop-detached");
     return erase_backing(&p, err);
 }
 

@@ -195,3 +195,60 @@ def test_delete_force_cleans_what_a_crash_left(ctx, delay):
     assert not (_dm_devices() - dm_before)
     assert not os.path.exists(vdir)
     assert not _loops_on(vdir)
+
+
+def _ward_fault(ctx):
+    binary = os.path.join(os.path.dirname(ctx.rt.binary), "tests", "ward-fault")
+    assert os.access(binary, os.X_OK), f"{binary} missing: `make` builds it"
+    return binary
+
+
+def _fault_call(ctx, step, *args):
+    env = dict(os.environ, WARD_FAULT=step)
+    return subprocess.run([_ward_fault(ctx), "--root", ctx.rt.root, *args], env=env,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+
+
+def _nothing_left(dm_before, vdir):
+    assert not (_dm_devices() - dm_before)
+    assert not os.path.exists(vdir)
+    assert not _loops_on(vdir)
+    with open("/proc/self/mountinfo") as f:
+        assert vdir not in f.read()
+
+
+# the named steps of tests/integration/test_fault_points.py's VOLUME_STEPS
+CREATE_STEPS = ["volume:backing-made", "volume:loop-attached", "volume:formatted",
+                "volume:opened", "volume:mkfs-done", "volume:mounted"]
+DELETE_STEPS = ["volume:unmounted", "volume:dm-closed", "volume:loop-detached",
+                "volume:header-erased"]
+
+
+@pytest.mark.parametrize("step", CREATE_STEPS)
+def test_create_killed_at_each_volume_step(ctx, step):
+    """ward SIGKILLed at each named step of a volume's setup (integrity on, so every step is
+    there), then delete --force: nothing of the volume or the container is left."""
+    b = _volume_bundle(ctx, "true", spec="/scratch,size=48M,integrity")
+    cid = ctx.new_id()
+    ctx.prepare(cid, b)
+    b.write()
+    ctx.rt._track(cid)
+    dm_before = _dm_devices()
+    r = _fault_call(ctx, step, "create", "--bundle", b.path, cid)
+    assert r.returncode == -9, f"ward-fault did not stop at {step}: {r.returncode} {r.stderr}"
+    res = ctx.rt.call("delete", "--force", cid)
+    assert res.rc == 0, res
+    _nothing_left(dm_before, os.path.join(VOLDIR, cid))
+
+
+@pytest.mark.parametrize("step", DELETE_STEPS)
+def test_delete_killed_at_each_volume_step(ctx, step):
+    """A container with a volume, its delete SIGKILLed at each named step of the teardown, then
+    delete --force again: nothing is left."""
+    dm_before = _dm_devices()
+    cid = _run_and_hold(ctx, _volume_bundle(ctx, "touch /scratch/done; sleep 60"))
+    r = _fault_call(ctx, step, "delete", "--force", cid)
+    assert r.returncode == -9, f"ward-fault did not stop at {step}: {r.returncode} {r.stderr}"
+    res = ctx.rt.call("delete", "--force", cid)
+    assert res.rc == 0, res
+    _nothing_left(dm_before, os.path.join(VOLDIR, cid))

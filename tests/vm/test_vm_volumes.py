@@ -10,4 +10,4 @@ def test_ward_volumes_with_dm_crypt():
                  "tests/integration/volumes_dm.py", timeout=540)
     assert res.returncode == 0, explain(res)
     m = re.search(r"(\d+) passed", res.stdout)
-    assert m and int(m.group(1)) >= 6 and "failed" not in res.stdout, explain(res)
+    assert m and int(m.group(1)) >= 19 and "failed" not in res.stdout, explain(res)
