@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* pause, resume, ps and events. */
 #include "runtime/cli/cli.h"
+#include "spec/json_write.h"
 #include "runtime/log.h"
 #include "spec/base/cleanup.h"
 
@@ -109,11 +110,21 @@ static int parse_interval(const char *s, long *ms)
  * none (the container is gone), *stopped once it has stopped. */
 static int print_stats(ward_ctx *ctx, const char *id, bool *stopped, ward_err *err)
 {
-    cleanup_free char *data = NULL;
-    if (container_stats_json(ctx, id, &data, stopped, err) < 0)
+    cleanup_free char *data = NULL, *line = NULL;
+    cleanup_jwriter jwriter w = {0};
+    size_t len;
+    if (container_stats_json(ctx, id, &data, stopped, err) < 0 || jw_init(&w, false, err) < 0)
         return -1;
-    /* the id passed state_validate_id in container_load: no character needs escaping */
-    printf("{\"type\":\"stats\",\"id\":\"%s\",\"data\":%s}\n", id, data);
+    jw_open(&w);
+    jw_kstr(&w, "type", "stats");
+    jw_kstr(&w, "id", id);
+    jw_key(&w, "data");
+    if (jw_json_object(&w, data, err) < 0)
+        return -1;
+    jw_close(&w);
+    if (jw_finish(&w, &line, &len, err) < 0)
+        return -1;
+    printf("%s\n", line);
     fflush(stdout);
     return 0;
 }

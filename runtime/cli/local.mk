@@ -31,3 +31,7 @@ TESTS += tests/unit/test_update_flags
 tests_unit_test_update_flags_SOURCES = tests/unit/test_update_flags.c tests/unit/tap.h \
 	runtime/cli/update_flags.c runtime/cli/update_flags.h
 tests_unit_test_update_flags_LDADD = $(RUNTIME_LIBS)
+
+# The install paths header is generated (Makefile.am); BUILT_SOURCES covers `make` and `make
+# check`, this covers building one program alone (`make ward`).
+$(ward_OBJECTS) $(tests_ward_fault_OBJECTS): ward_paths.h

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "runtime/cli/update_flags.h"
+#include "spec/json_write.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -87,107 +88,68 @@ int update_parse_size(const char *s, int64_t *out, ward_err *err)
     return 0;
 }
 
-static int parse_int(const char *s, flag_kind kind, char *out, size_t len)
+/* One flag's value, checked, as the JSON member it becomes. */
+static int emit_value(jwriter *w, update_flag f, const char *s, ward_err *err)
 {
+    const char *key = flags[f].key;
     char *end;
-    if (*s == '\0')
-        return -1;
-    errno = 0;
-    if (kind == K_U64) {
-        unsigned long long v;
-        if (!isdigit((unsigned char)*s))
-            return -1;
-        v = strtoull(s, &end, 10);
-        if (errno || *end)
-            return -1;
-        snprintf(out, len, "%llu", v);
-    } else {
-        long long v = strtoll(s, &end, 10);
-        if (errno || *end)
-            return -1;
-        snprintf(out, len, "%lld", v);
-    }
-    return 0;
-}
-
-/* A cpu or memory-node list: digits, ',' and '-' only (so it needs no JSON escaping). */
-static int cpuset_text(const char *s, char *out, size_t len)
-{
-    if (*s == '\0' || strspn(s, "0123456789,-") != strlen(s) || strlen(s) + 3 > len)
-        return -1;
-    snprintf(out, len, "\"%s\"", s);
-    return 0;
-}
-
-static int value_text(update_flag f, const char *s, char *out, size_t len, ward_err *err)
-{
     int64_t size;
     switch (flags[f].kind) {
     case K_SIZE:
         if (update_parse_size(s, &size, err) < 0)
             return ward_err_prefix(err, "--%s", flags[f].name);
-        snprintf(out, len, "%" PRId64, size);
+        jw_ki64(w, key, size);
         return 0;
-    case K_CPUSET:
-        if (cpuset_text(s, out, len) < 0)
+    case K_CPUSET: /* digits, ',' and '-' only */
+        if (*s == '\0' || strspn(s, "0123456789,-") != strlen(s))
             return ward_fail(err, "--%s %s: must be a list such as 0-3,7", flags[f].name, s);
+        jw_kstr(w, key, s);
         return 0;
-    default:
-        if (parse_int(s, flags[f].kind, out, len) < 0)
-            return ward_fail(err, "--%s %s: must be %s integer", flags[f].name, s,
-                             flags[f].kind == K_U64 ? "a non-negative" : "an");
+    case K_U64: {
+        unsigned long long v;
+        errno = 0;
+        v = isdigit((unsigned char)*s) ? strtoull(s, &end, 10) : 0;
+        if (!isdigit((unsigned char)*s) || errno || *end)
+            return ward_fail(err, "--%s %s: must be a non-negative integer", flags[f].name, s);
+        jw_ku64(w, key, v);
         return 0;
     }
-}
-
-static int append(char *buf, size_t cap, size_t *used, const char *text)
-{
-    size_t n = strlen(text);
-    if (*used + n + 1 > cap)
-        return -1;
-    memcpy(buf + *used, text, n + 1);
-    *used += n;
-    return 0;
-}
-
-/* The members of one LinuxResources object from the flags that belong to it ("" for none). */
-static int object_members(const char *const values[UF_COUNT], const char *object, char *out,
-                          size_t cap, ward_err *err)
-{
-    char item[256], val[128];
-    size_t used = 0;
-    out[0] = '\0';
-    for (int f = 0; f < UF_COUNT; f++) {
-        if (values[f] == NULL || strcmp(flags[f].object, object) != 0)
-            continue;
-        if (value_text((update_flag)f, values[f], val, sizeof(val), err) < 0)
-            return -1;
-        snprintf(item, sizeof(item), "%s\"%s\":%s", used ? "," : "", flags[f].key, val);
-        if (append(out, cap, &used, item) < 0)
-            return ward_fail(err, "update: too many values");
+    default: {
+        long long v;
+        errno = 0;
+        v = *s ? strtoll(s, &end, 10) : 0;
+        if (*s == '\0' || errno || *end)
+            return ward_fail(err, "--%s %s: must be an integer", flags[f].name, s);
+        jw_ki64(w, key, v);
+        return 0;
     }
-    return 0;
+    }
 }
 
 int update_flags_to_json(const char *const values[UF_COUNT], char **json, ward_err *err)
 {
     static const char *const objects[] = {"memory", "cpu", "pids", "blockIO"};
-    char buf[4096], members[1024], head[64];
-    size_t used = 0;
-    append(buf, sizeof(buf), &used, "{");
+    cleanup_jwriter jwriter w = {0};
+    size_t len;
+    if (jw_init(&w, false, err) < 0)
+        return -1;
+    jw_open(&w);
     for (size_t o = 0; o < sizeof(objects) / sizeof(objects[0]); o++) {
-        if (object_members(values, objects[o], members, sizeof(members), err) < 0)
-            return -1;
-        if (members[0] == '\0')
-            continue;
-        snprintf(head, sizeof(head), "%s\"%s\":{", used > 1 ? "," : "", objects[o]);
-        if (append(buf, sizeof(buf), &used, head) < 0 ||
-            append(buf, sizeof(buf), &used, members) < 0 ||
-            append(buf, sizeof(buf), &used, "}") < 0)
-            return ward_fail(err, "update: too many values");
+        bool opened = false;
+        for (int f = 0; f < UF_COUNT; f++) {
+            if (values[f] == NULL || strcmp(flags[f].object, objects[o]) != 0)
+                continue;
+            if (!opened) {
+                jw_key(&w, objects[o]);
+                jw_open(&w);
+                opened = true;
+            }
+            if (emit_value(&w, (update_flag)f, values[f], err) < 0)
+                return -1;
+        }
+        if (opened)
+            jw_close(&w);
     }
-    if (append(buf, sizeof(buf), &used, "}") < 0)
-        return ward_fail(err, "update: too many values");
-    *json = strdup(buf);
-    return *json ? 0 : ward_fail_errno(err, ENOMEM, "update");
+    jw_close(&w);
+    return jw_finish(&w, json, &len, err);
 }
