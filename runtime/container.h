@@ -52,6 +52,10 @@ typedef struct exec_opts {
     const char *pid_file;
     bool tty;
     const char *console_socket;
+    /* With no console_socket, where the terminal's master fd goes instead (the caller proxies
+     * it, as `exec -t` in the foreground does), and the size it starts with (0: none). */
+    int *console_master;
+    unsigned short console_rows, console_cols;
     const char *cwd;
     char **env; /* K=V, each replaces K */
     size_t n_env;

@@ -102,7 +102,7 @@ static int prepare(exec_job *j, ward_err *err)
     cfg = j->cfg;
     if (exec_build_process(j->o, &cfg->process, &j->proc, err) < 0)
         return -1;
-    if (j->proc->terminal && j->o->console_socket == NULL)
+    if (j->proc->terminal && j->o->console_socket == NULL && j->o->console_master == NULL)
         return ward_fail(err, "exec: a terminal was asked for (--tty or process.terminal): "
                               "--console-socket is required to receive it");
     if (!j->proc->terminal && j->o->console_socket != NULL)
@@ -131,6 +131,7 @@ static int converse(exec_job *j, int *fail_status, ward_err *err)
                        .cfg = j->cfg,
                        .st = j->st,
                        .console_socket = j->o->console_socket,
+                       .console_master = j->o->console_master,
                        .exec_status = fail_status};
     sync_msg m;
     return spawn_serve(j->sock, &peer, &m, err);

@@ -152,6 +152,11 @@ static int apply_overrides(const exec_opts *o, spec_process *p, ward_err *err)
 {
     if (o->tty)
         p->terminal = true;
+    if (o->console_rows && o->console_cols) {
+        p->has_console_size = true;
+        p->console_height = o->console_rows;
+        p->console_width = o->console_cols;
+    }
     if (o->cwd && set_str(&p->cwd, o->cwd, err) < 0)
         return -1;
     for (size_t i = 0; i < o->n_env; i++)

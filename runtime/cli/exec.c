@@ -7,6 +7,8 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 enum { OPT_PID_FILE = 256, OPT_CONSOLE, OPT_CWD, OPT_PRESERVE, OPT_NNP, OPT_LABEL, OPT_APPARMOR };
 
@@ -119,16 +121,30 @@ int cmd_exec(ward_ctx *ctx, int argc, char **argv)
     exec_opts o = {0};
     exec_lists lists;
     ward_err err = {0};
+    struct winsize ws;
+    int master = -1;
     pid_t pid;
     int fail_status;
     if (parse_exec_opts(argc, argv, &o, &lists) != 0)
         return 1;
+    if (!o.detach && o.console_socket == NULL) {
+        /* as runc: in the foreground ward is the terminal's other end, at its own size */
+        o.console_master = &master;
+        if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0) {
+            o.console_rows = ws.ws_row;
+            o.console_cols = ws.ws_col;
+        }
+    }
     if (container_exec(ctx, &o, &pid, &fail_status, &err) < 0) {
+        if (master >= 0)
+            close(master);
         ward_log_fail(&err);
         return fail_status;
     }
     if (o.detach)
         return 0;
     cli_forward_signals(pid);
+    if (master >= 0)
+        cli_tty_proxy(master, pid);
     return cli_wait_exit_status(pid);
 }

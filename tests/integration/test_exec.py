@@ -6,6 +6,7 @@ import hashlib
 import os
 import shlex
 import subprocess
+import time
 
 from exec_helpers import WARD, caps_mask, ctr, default_config, ward  # noqa: F401
 from lib.common import proc_status, wait_until
@@ -270,10 +271,40 @@ def test_process_file_terminal_with_console_socket(ward, ctr, tmp_path):
         cons.close()
 
 
-def test_tty_needs_console_socket(ward, ctr):
-    r = ward.run("exec", "--tty", ctr[0], "true")
+def test_detached_tty_needs_console_socket(ward, ctr):
+    r = ward.run("exec", "--tty", "--detach", ctr[0], "true")
     assert r.returncode == 1
     assert "--console-socket is required" in r.stderr
+
+
+def test_tty_in_the_foreground_is_proxied_like_runc(ward, ctr):
+    """`exec -t ID sh` with no console socket: ward holds the pty and is its other end, at the
+    size of ward's own terminal, and exits with the process's status (as runc does)."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+    pid, fd = pty.fork()
+    if pid == 0:
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 23, 71, 0, 0))
+        os.execv(WARD, [WARD, "--root", ward.root, "exec", "--tty", ctr[0], "sh", "-c",
+                        "stty size; tty; read x; echo got-$x; exit 6"])
+    out = b""
+    deadline = time.monotonic() + 15
+    sent = False
+    while b"got-hi" not in out and time.monotonic() < deadline:
+        if not sent and b"/dev/pts/" in out:
+            os.write(fd, b"hi\r")
+            sent = True
+        if select.select([fd], [], [], 0.2)[0]:
+            try:
+                out += os.read(fd, 4096)
+            except OSError:
+                break
+    _, status = os.waitpid(pid, 0)
+    assert b"23 71" in out and b"/dev/pts/" in out and b"got-hi" in out, out
+    assert os.waitstatus_to_exitcode(status) == 6
 
 
 def exec_with_fds(ward, redirections, *args):
