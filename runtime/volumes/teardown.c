@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/falloc.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -22,6 +23,43 @@
 
 /* LUKS2's default header area (the data offset): what holds the header and its backup. */
 #define LUKS2_HEADER_BYTES (16 << 20)
+
+/* The device-mapper devices that exist, by the kernel's word (/sys/block/dm-N/dm/name): nodes
+ * in /dev/mapper may be missing or stale where no udev runs. Calls fn for each name until it
+ * returns non-zero, and returns that. */
+static int each_dm_name(int (*fn)(const char *name, void *arg), void *arg)
+{
+    DIR *d = opendir("/sys/block");
+    struct dirent *de;
+    int rc = 0;
+    while (d && rc == 0 && (de = readdir(d)) != NULL) {
+        char path[PATH_MAX], name[128];
+        FILE *f;
+        if (strncmp(de->d_name, "dm-", 3) != 0)
+            continue;
+        snprintf(path, sizeof(path), "/sys/block/%s/dm/name", de->d_name);
+        if ((f = fopen(path, "re")) == NULL)
+            continue;
+        if (fgets(name, sizeof(name), f)) {
+            name[strcspn(name, "\n")] = '\0';
+            rc = fn(name, arg);
+        }
+        fclose(f);
+    }
+    if (d)
+        closedir(d);
+    return rc;
+}
+
+static int is_name(const char *name, void *arg)
+{
+    return strcmp(name, (const char *)arg) == 0;
+}
+
+static bool dm_exists(const char *name)
+{
+    return each_dm_name(is_name, (void *)name) == 1;
+}
 
 static int unmount_staging(const volume_paths *p, ward_err *err)
 {
@@ -39,7 +77,7 @@ static int close_crypt(const volume_paths *p, const char *name, ward_err *err)
     struct crypt_device *cd = NULL;
     const char *dev;
     int rc;
-    if (access(p->dm_path, F_OK) < 0)
+    if (!dm_exists(p->dm_name))
         return 0;
     if (cryptsetup_load(&cs, err) < 0)
         return -1;
@@ -64,36 +102,53 @@ static int close_crypt(const volume_paths *p, const char *name, ward_err *err)
     return 0;
 }
 
-/* libcryptsetup's own helper devices ("temporary-cryptsetup-*", made while formatting an
- * integrity volume) that a crash left on this volume's loop device. */
-static int close_temporary(const volume_paths *p, const char *name, ward_err *err)
+/* Devices beneath or beside the crypt device that a crash left on this volume's loop device:
+ * the dm-integrity device "<dm_name>_dif" (activated before the crypt device on top) and
+ * libcryptsetup's helpers ("temporary-cryptsetup-*", made while formatting an integrity volume).
+ * Each is closed only if it sits on this volume's backing file. */
+typedef struct leftovers {
+    char names[16][128];
+    size_t n;
+} leftovers;
+
+static int collect_temporary(const char *name, void *arg)
+{
+    leftovers *l = arg;
+    if (strncmp(name, "temporary-cryptsetup-", 21) == 0 && l->n < 16)
+        snprintf(l->names[l->n++], sizeof(l->names[0]), "%s", name);
+    return 0;
+}
+
+static int close_if_ours(const cryptsetup_api *cs, const volume_paths *p, const char *volume,
+                         const char *name, ward_err *err)
+{
+    struct crypt_device *cd = NULL;
+    const char *dev;
+    int rc = 0;
+    if (cs->init_by_name(&cd, name) < 0)
+        return 0; /* gone meanwhile, or not a device libcryptsetup knows */
+    dev = cs->get_device_name(cd);
+    if (dev && loop_backed_by(dev, p->backing))
+        rc = cs->deactivate_by_name(cd, name, 0);
+    cs->free(cd);
+    if (rc < 0 && rc != -ENODEV)
+        return ward_fail_errno(err, -rc, "volume %s: close %s", volume, name);
+    return 0;
+}
+
+static int close_leftovers(const volume_paths *p, const char *volume, ward_err *err)
 {
     const cryptsetup_api *cs;
-    DIR *d = opendir("/dev/mapper");
-    struct dirent *de;
-    int rc = 0;
-    while (d && rc == 0 && (de = readdir(d)) != NULL) {
-        struct crypt_device *cd = NULL;
-        const char *dev;
-        if (strncmp(de->d_name, "temporary-cryptsetup-", 21) != 0)
+    leftovers l = {.n = 0};
+    snprintf(l.names[l.n++], sizeof(l.names[0]), "%s_dif", p->dm_name);
+    each_dm_name(collect_temporary, &l);
+    for (size_t i = 0; i < l.n; i++) {
+        if (!dm_exists(l.names[i]))
             continue;
-        if (cryptsetup_load(&cs, err) < 0) {
-            rc = -1;
-            break;
-        }
-        if (cs->init_by_name(&cd, de->d_name) < 0)
-            continue;
-        dev = cs->get_device_name(cd);
-        if (dev && loop_backed_by(dev, p->backing) &&
-            (rc = cs->deactivate_by_name(cd, de->d_name, 0)) < 0 && rc != -ENODEV)
-            rc = ward_fail_errno(err, -rc, "volume %s: close %s", name, de->d_name);
-        else
-            rc = 0;
-        cs->free(cd);
+        if (cryptsetup_load(&cs, err) < 0 || close_if_ours(cs, p, volume, l.names[i], err) < 0)
+            return -1;
     }
-    if (d)
-        closedir(d);
-    return rc;
+    return 0;
 }
 
 /* Zero the LUKS header (luksErase), give the blocks back (discard), unlink. */
@@ -125,7 +180,7 @@ int volume_teardown_one(const char *dir, const char *id, const char *name, ward_
     if (volume_paths_make(dir, id, name, &p, err) < 0 || unmount_staging(&p, err) < 0)
         return -1;
     fault_point("volume:unmounted");
-    if (close_crypt(&p, name, err) < 0 || close_temporary(&p, name, err) < 0)
+    if (close_crypt(&p, name, err) < 0 || close_leftovers(&p, name, err) < 0)
         return -1;
     fault_point("volume:dm-closed");
     loop_find(p.backing, loopdev); /* autoclear has usually freed it already */

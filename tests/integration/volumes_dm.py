@@ -28,7 +28,12 @@ def _volume_bundle(ctx, script, spec="/scratch,size=64M", name="scratch"):
 
 
 def _dm_devices():
-    return set(os.listdir("/dev/mapper")) - {"control"}
+    """The device-mapper devices by the kernel's word (/dev/mapper may be stale without udev)."""
+    names = set()
+    for f in glob.glob("/sys/block/dm-*/dm/name"):
+        with open(f) as fh:
+            names.add(fh.read().strip())
+    return names
 
 
 def _loops_on(path_prefix):
@@ -249,6 +254,26 @@ def test_delete_killed_at_each_volume_step(ctx, step):
     cid = _run_and_hold(ctx, _volume_bundle(ctx, "touch /scratch/done; sleep 60"))
     r = _fault_call(ctx, step, "delete", "--force", cid)
     assert r.returncode == -9, f"ward-fault did not stop at {step}: {r.returncode} {r.stderr}"
+    res = ctx.rt.call("delete", "--force", cid)
+    assert res.rc == 0, res
+    _nothing_left(dm_before, os.path.join(VOLDIR, cid))
+
+
+def test_delete_force_removes_a_lone_integrity_device(ctx):
+    """A crash between activating dm-integrity ("<name>_dif") and the crypt device above it
+    leaves the integrity device alone; delete --force removes it too."""
+    b = _volume_bundle(ctx, "true", spec="/scratch,size=48M,integrity")
+    cid = ctx.new_id()
+    ctx.prepare(cid, b)
+    b.write()
+    ctx.rt._track(cid)
+    dm_before = _dm_devices()
+    r = _fault_call(ctx, "volume:opened", "create", "--bundle", b.path, cid)
+    assert r.returncode == -9, r.stderr
+    crypt = [d for d in _dm_devices() - dm_before if not d.endswith("_dif")]
+    assert len(crypt) == 1 and f"{crypt[0]}_dif" in _dm_devices()
+    subprocess.run(["dmsetup", "remove", crypt[0]], check=True)   # the crash's leftover
+    assert _dm_devices() - dm_before == {f"{crypt[0]}_dif"}
     res = ctx.rt.call("delete", "--force", cid)
     assert res.rc == 0, res
     _nothing_left(dm_before, os.path.join(VOLDIR, cid))
