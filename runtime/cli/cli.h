@@ -40,8 +40,7 @@ int cli_bad_option(const char *cmd, char **argv);
 int cmd_key(ward_ctx *ctx, int argc, char **argv);
 int cmd_manifest(ward_ctx *ctx, int argc, char **argv);
 
-/* A helper program (ward-attest, ward-manifest) beside this binary, else in WARD_LIBEXECDIR. */
-int cli_find_helper(const char *name, char out[PATH_MAX]);
+int cli_exec_helper(const char *cmd, const char *helper_name, char **argv);
 
 /* --result FILE and --outputs PATH (repeatable) of run and delete (result.c). */
 #define CLI_MAX_OUTPUTS 32
@@ -61,8 +60,12 @@ int cli_result_opt(cli_result *r, int c, const char *arg, const char *cmd);
 int cli_result_write(const ward_ctx *ctx, const char *id, const ward_run_end *end,
                      const cli_result *r);
 
-/* A helper binary (ward-attest, ward-image) beside ward, else in the libexec directory. */
+/* A helper binary (ward-attest, ward-image, ward-manifest) beside ward, else in the libexec
+ * directory. */
 int cli_find_helper(const char *name, char out[PATH_MAX]);
+/* Replace ward by helper_name with argv (argv[0] is set to "ward <cmd>"): the trust libraries
+ * live in helpers, never in ward itself. Returns 1 with a message only when that fails. */
+int cli_exec_helper(const char *cmd, const char *helper_name, char **argv);
 /* image.policy = enforce: run `ward-image check-bundle` on bundle; 0 when it accepts. */
 int cli_image_check(const ward_ctx *ctx, const char *bundle, ward_err *err);
 

@@ -84,8 +84,7 @@ int cli_find_helper(const char *name, char out[PATH_MAX])
     return access(out, X_OK);
 }
 
-/* Replace ward by a helper binary (the trust libraries live there, never in ward itself). */
-static int exec_helper(const char *cmd, const char *helper_name, char **argv)
+int cli_exec_helper(const char *cmd, const char *helper_name, char **argv)
 {
     char helper[PATH_MAX];
     char shown[32];
@@ -102,12 +101,12 @@ int cmd_attest(ward_ctx *ctx, int argc, char **argv)
 {
     (void)ctx;
     (void)argc;
-    return exec_helper("attest", "ward-attest", argv);
+    return cli_exec_helper("attest", "ward-attest", argv);
 }
 
 int cmd_image(ward_ctx *ctx, int argc, char **argv)
 {
     (void)ctx;
     (void)argc;
-    return exec_helper("image", "ward-image", argv);
+    return cli_exec_helper("image", "ward-image", argv);
 }

@@ -135,24 +135,20 @@ int cli_result_write(const ward_ctx *ctx, const char *id, const ward_run_end *en
 /* `ward key ...` and `ward manifest ...`: the helper with the same arguments. */
 static int exec_helper(const ward_ctx *ctx, const char *cmd, int argc, char **argv)
 {
-    char helper[PATH_MAX];
-    const char **args = calloc((size_t)argc + 4, sizeof(char *));
+    /* the helper serves both commands: it takes the command itself as its first argument */
+    char **args = calloc((size_t)argc + 4, sizeof(char *));
     int n = 0;
     if (args == NULL)
         return cli_usage_error(cmd, "out of memory");
-    if (cli_find_helper("ward-manifest", helper) < 0)
-        return cli_usage_error(cmd, "helper ward-manifest not found (looked beside ward and in %s)",
-                               WARD_LIBEXECDIR);
-    args[n++] = "ward-manifest";
+    args[n++] = NULL; /* argv[0]: cli_exec_helper names it */
     for (int i = 0; i < argc; i++)
         args[n++] = argv[i];
     if (ctx->config_path && argc > 1) {
         args[n++] = "--config";
-        args[n++] = ctx->config_path;
+        args[n++] = (char *)ctx->config_path;
     }
     args[n] = NULL;
-    execv(helper, (char *const *)args);
-    return cli_usage_error(cmd, "exec %s: %s", helper, strerror(errno));
+    return cli_exec_helper(cmd, "ward-manifest", args);
 }
 
 int cmd_key(ward_ctx *ctx, int argc, char **argv)

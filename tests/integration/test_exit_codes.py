@@ -55,8 +55,8 @@ def _outcomes(ctx, rt, tag):
     return got
 
 
-@pytest.mark.skipif(RUNC is None, reason="runc is not installed (scripts/install-deps adds it)")
 def test_exit_codes_match_runc(ctx):
+    assert RUNC is not None, "runc is not installed (scripts/install-deps adds it)"
     runc = Runtime(RUNC, root=ctx.path("runc-root"), workdir=ctx.path("runc-calls"),
                    global_args=[])
     ward = _outcomes(ctx, ctx.rt, "w")
